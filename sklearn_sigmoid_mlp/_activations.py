@@ -1,0 +1,101 @@
+"""Activation functions of the network and the derivative of the sigmoid.
+
+Plain NumPy/SciPy, no scikit-learn. Every function works in place on the array
+it is given (``out``), so the training loop can reuse its buffers; the dtype of
+the input (float32 or float64) is kept.
+
+The logistic function is computed with :func:`scipy.special.expit`, which never
+overflows. Its derivative is taken from the stored output ``a = sigmoid(z)`` as
+``a * (1 - a)``: the pre-activation ``z`` is never kept and ``exp`` is never
+recomputed.
+"""
+
+import numpy as np
+from scipy.special import expit
+
+
+def sigmoid(z, out=None):
+    """Logistic function ``1 / (1 + exp(-z))``, elementwise.
+
+    Parameters
+    ----------
+    z : ndarray
+        Pre-activations.
+    out : ndarray, default=None
+        Where to write the result; may be ``z`` itself.
+
+    Returns
+    -------
+    a : ndarray
+        Values in ``[0, 1]`` with the dtype of ``z``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sigmoid_mlp._activations import sigmoid
+    >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
+    array([0. , 0.5, 1. ])
+    """
+    return expit(z, out=out)
+
+
+def sigmoid_derivative(a, out):
+    """Derivative of the sigmoid, ``a * (1 - a)``, from its output ``a``.
+
+    Parameters
+    ----------
+    a : ndarray
+        Outputs of :func:`sigmoid`.
+    out : ndarray
+        Where to write the derivative; must not be ``a``.
+
+    Returns
+    -------
+    out : ndarray
+        ``a * (1 - a)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sigmoid_mlp._activations import sigmoid_derivative
+    >>> a = np.array([0.5, 0.9])
+    >>> sigmoid_derivative(a, out=np.empty_like(a))
+    array([0.25, 0.09])
+    """
+    np.subtract(1, a, out=out)
+    out *= a
+    return out
+
+
+def softmax(z, out=None):
+    """Softmax over the last axis, stable for any finite input.
+
+    Parameters
+    ----------
+    z : ndarray of shape (n_samples, n_classes)
+        Pre-activations.
+    out : ndarray of shape (n_samples, n_classes), default=None
+        Where to write the result; may be ``z`` itself.
+
+    Returns
+    -------
+    p : ndarray of shape (n_samples, n_classes)
+        Rows of non-negative values that sum to one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sigmoid_mlp._activations import softmax
+    >>> softmax(np.array([[0.0, 0.0], [1000.0, 0.0]]))
+    array([[0.5, 0.5],
+           [1. , 0. ]])
+    """
+    if out is None:
+        out = np.empty_like(z)
+    np.subtract(z, z.max(axis=-1, keepdims=True), out=out)
+    np.exp(out, out=out)
+    out /= out.sum(axis=-1, keepdims=True)
+    return out
+
+
+OUT_ACTIVATIONS = {"logistic": sigmoid, "softmax": softmax}

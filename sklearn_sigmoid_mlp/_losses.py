@@ -1,0 +1,185 @@
+"""Loss functions and their gradients at the output layer.
+
+Plain NumPy, no scikit-learn. Each loss is a weighted mean over samples of a
+per-sample loss ``L_i``::
+
+    loss = sum_i w_i * L_i / sum_i w_i
+
+- ``"log_loss"`` with a softmax output (multiclass):
+  ``L_i = -sum_k y_ik * log(p_ik)``;
+- ``"log_loss"`` with logistic outputs (binary, multilabel):
+  ``L_i = -sum_k [y_ik * log(p_ik) + (1 - y_ik) * log(1 - p_ik)]``;
+- ``"squared_error"`` with logistic outputs (the notebook's loss):
+  ``L_i = mean_k (p_ik - y_ik) ** 2``.
+
+:func:`output_delta` gives ``dL_i / dz_ik``, the gradient with respect to the
+output layer's pre-activation. For the log-loss with its matching output
+activation it is ``p - y``; for the squared error through a sigmoid it is
+``2 * (p - y) / n_outputs * p * (1 - p)``, exactly the notebook's ``error3``.
+"""
+
+import numpy as np
+
+from ._activations import sigmoid_derivative
+
+
+def _clipped(y_prob):
+    eps = np.finfo(y_prob.dtype).eps
+    return np.clip(y_prob, eps, 1 - eps)
+
+
+def _weighted_mean(per_sample, sample_weight):
+    if sample_weight is None:
+        return float(per_sample.mean())
+    return float(per_sample @ sample_weight / sample_weight.sum())
+
+
+def log_loss(y_true, y_prob, sample_weight=None):
+    """Cross-entropy of a softmax output (multiclass).
+
+    Parameters
+    ----------
+    y_true : ndarray of shape (n_samples, n_classes)
+        One-hot targets.
+    y_prob : ndarray of shape (n_samples, n_classes)
+        Predicted probabilities; clipped to ``[eps, 1 - eps]`` so that the loss
+        stays finite when they saturate.
+    sample_weight : ndarray of shape (n_samples,), default=None
+        Sample weights.
+
+    Returns
+    -------
+    loss : float
+        Weighted mean of the per-sample losses.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sigmoid_mlp._losses import log_loss
+    >>> round(log_loss(np.array([[1.0, 0.0]]), np.array([[0.5, 0.5]])), 6)
+    0.693147
+    """
+    per_sample = -(y_true * np.log(_clipped(y_prob))).sum(axis=1)
+    return _weighted_mean(per_sample, sample_weight)
+
+
+def binary_log_loss(y_true, y_prob, sample_weight=None):
+    """Binary cross-entropy of logistic outputs, summed over the outputs.
+
+    Parameters
+    ----------
+    y_true : ndarray of shape (n_samples, n_outputs)
+        Targets in ``{0, 1}``.
+    y_prob : ndarray of shape (n_samples, n_outputs)
+        Predicted probabilities of the positive class of each output.
+    sample_weight : ndarray of shape (n_samples,), default=None
+        Sample weights.
+
+    Returns
+    -------
+    loss : float
+        Weighted mean of the per-sample losses.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sigmoid_mlp._losses import binary_log_loss
+    >>> round(binary_log_loss(np.array([[1.0]]), np.array([[0.5]])), 6)
+    0.693147
+    """
+    y_prob = _clipped(y_prob)
+    per_sample = -(y_true * np.log(y_prob) + (1 - y_true) * np.log1p(-y_prob)).sum(
+        axis=1
+    )
+    return _weighted_mean(per_sample, sample_weight)
+
+
+def squared_error(y_true, y_prob, sample_weight=None):
+    """Squared error averaged over the outputs (the notebook's loss).
+
+    Parameters
+    ----------
+    y_true : ndarray of shape (n_samples, n_outputs)
+        Targets in ``{0, 1}``.
+    y_prob : ndarray of shape (n_samples, n_outputs)
+        Logistic outputs.
+    sample_weight : ndarray of shape (n_samples,), default=None
+        Sample weights.
+
+    Returns
+    -------
+    loss : float
+        Weighted mean over samples of ``mean_k (p_ik - y_ik) ** 2``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sigmoid_mlp._losses import squared_error
+    >>> squared_error(np.array([[1.0, 0.0]]), np.array([[0.5, 0.5]]))
+    0.25
+    """
+    per_sample = ((y_prob - y_true) ** 2).mean(axis=1)
+    return _weighted_mean(per_sample, sample_weight)
+
+
+def loss_function(loss, out_activation):
+    """The loss function for a loss name and output activation.
+
+    Parameters
+    ----------
+    loss : {"log_loss", "squared_error"}
+        Name of the loss.
+    out_activation : {"softmax", "logistic"}
+        Output activation of the network.
+
+    Returns
+    -------
+    function : callable
+        ``function(y_true, y_prob, sample_weight=None) -> float``.
+
+    Examples
+    --------
+    >>> from sklearn_sigmoid_mlp._losses import loss_function
+    >>> loss_function("log_loss", "logistic").__name__
+    'binary_log_loss'
+    """
+    if loss == "squared_error":
+        return squared_error
+    return log_loss if out_activation == "softmax" else binary_log_loss
+
+
+def output_delta(loss, y_true, y_prob, out):
+    """Gradient of the per-sample loss with respect to the output pre-activation.
+
+    Parameters
+    ----------
+    loss : {"log_loss", "squared_error"}
+        Name of the loss; the output activation is the one that goes with it
+        (softmax or logistic for the log-loss, logistic for the squared error).
+    y_true : ndarray of shape (n_samples, n_outputs)
+        Targets.
+    y_prob : ndarray of shape (n_samples, n_outputs)
+        Outputs of the network.
+    out : ndarray of shape (n_samples, n_outputs)
+        Where to write the gradient.
+
+    Returns
+    -------
+    out : ndarray of shape (n_samples, n_outputs)
+        ``p - y`` for the log-loss; ``2 * (p - y) / n_outputs * p * (1 - p)``
+        for the squared error.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sigmoid_mlp._losses import output_delta
+    >>> y, p = np.array([[1.0, 0.0]]), np.array([[0.5, 0.5]])
+    >>> output_delta("squared_error", y, p, out=np.empty_like(p))
+    array([[-0.25,  0.25]])
+    """
+    np.subtract(y_prob, y_true, out=out)
+    if loss == "squared_error":
+        out *= 2
+        out /= y_prob.shape[1]
+        out *= sigmoid_derivative(y_prob, out=np.empty_like(y_prob))
+    return out
