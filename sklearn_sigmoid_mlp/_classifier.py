@@ -41,6 +41,8 @@ from ._network import (
     workspace_rows,
 )
 from ._optimizers import adam_step, init_state, scheduled_learning_rate, sgd_step
+from ._version import __version__
+from .exceptions import InconsistentVersionWarning
 
 #: Parameters that reproduce the training of the original notebook: a
 #: 784-128-64-10 sigmoid network without bias terms, squared error on sigmoid
@@ -1070,6 +1072,24 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         proba = self.predict_proba(X)
         with np.errstate(divide="ignore"):
             return np.log(proba, out=proba)
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state["_sklearn_sigmoid_mlp_version"] = __version__
+        return state
+
+    def __setstate__(self, state):
+        original = state.pop("_sklearn_sigmoid_mlp_version", "unknown")
+        if original != __version__:
+            warnings.warn(
+                InconsistentVersionWarning(
+                    estimator_name=type(self).__name__,
+                    current_version=__version__,
+                    original_version=original,
+                ),
+                stacklevel=2,
+            )
+        super().__setstate__(state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
