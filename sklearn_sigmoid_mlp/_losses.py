@@ -175,7 +175,7 @@ def output_delta(loss, y_true, y_prob, out):
     >>> from sklearn_sigmoid_mlp._losses import output_delta
     >>> y, p = np.array([[1.0, 0.0]]), np.array([[0.5, 0.5]])
     >>> output_delta("squared_error", y, p, out=np.empty_like(p))
-    array([[-0.25,  0.25]])
+    array([[-0.125,  0.125]])
     """
     np.subtract(y_prob, y_true, out=out)
     if loss == "squared_error":
