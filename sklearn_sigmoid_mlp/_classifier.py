@@ -40,7 +40,13 @@ from ._network import (
     init_parameters,
     workspace_rows,
 )
-from ._optimizers import adam_step, init_state, scheduled_learning_rate, sgd_step
+from ._optimizers import (
+    adam_step,
+    init_state,
+    scheduled_learning_rate,
+    sgd_rank_one_step,
+    sgd_step,
+)
 from ._version import __version__
 from .exceptions import InconsistentVersionWarning
 
@@ -774,6 +780,9 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                             self.out_activation_,
                             activations=ws["activations"],
                         )
+                        rank_one = self.solver == "sgd" and (
+                            self.momentum == 0 and len(weight_batch) == 1
+                        )
                         batch_loss, grad_coefs, grad_intercepts = backward(
                             y_batch,
                             activations,
@@ -784,13 +793,25 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                             alpha=self.alpha,
                             sample_weight=weight_batch,
                             workspace=ws,
+                            weight_gradients=not rank_one,
                         )
                         if reference_loss is None:
                             reference_loss = batch_loss
                         if not np.isfinite(batch_loss):
                             stop = "diverged"
                             break
-                        self._step(params, grad_coefs + (grad_intercepts or []), state)
+                        if rank_one:
+                            sgd_rank_one_step(
+                                self.coefs_,
+                                intercepts,
+                                activations,
+                                ws["deltas"],
+                                state["learning_rate"],
+                                self.alpha / batch_weight,
+                            )
+                        else:
+                            grads = grad_coefs + (grad_intercepts or [])
+                            self._step(params, grads, state)
                         epoch_loss += batch_loss * batch_weight
                         epoch_weight += batch_weight
                     self.t_ += len(weight_batch)

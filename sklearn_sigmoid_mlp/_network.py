@@ -208,6 +208,7 @@ def backward(
     alpha=0.0,
     sample_weight=None,
     workspace=None,
+    weight_gradients=True,
 ):
     """Backward pass: the objective and its gradients.
 
@@ -239,14 +240,19 @@ def backward(
         Sample weights; None means all ones.
     workspace : dict, default=None
         Buffers from :func:`allocate_workspace` (sliced to ``n_samples`` rows);
-        allocated when None.
+        allocated when None. Its ``"deltas"`` hold ``dJ / dz`` of every layer
+        on return.
+    weight_gradients : bool, default=True
+        Whether to form the weight gradients. Per-sample SGD sets it to False
+        and applies ``activations[l].T @ deltas[l]`` itself as a rank-one
+        update (:func:`~sklearn_sigmoid_mlp._optimizers.sgd_rank_one_step`).
 
     Returns
     -------
     objective : float
         ``J`` above.
-    grad_coefs : list of ndarray of shape (fan_in, fan_out)
-        ``dJ / dcoefs[l]``.
+    grad_coefs : list of ndarray of shape (fan_in, fan_out) or None
+        ``dJ / dcoefs[l]``; None when ``weight_gradients`` is False.
     grad_intercepts : list of ndarray of shape (fan_out,) or None
         ``dJ / dintercepts[l]``; None when ``intercepts`` is None.
 
@@ -266,7 +272,7 @@ def backward(
         layer_sizes = [activations[0].shape[1]] + [w.shape[1] for w in coefs]
         workspace = allocate_workspace(layer_sizes, n_samples, coefs[0].dtype)
     deltas = workspace["deltas"]
-    grad_coefs = workspace["grad_coefs"]
+    grad_coefs = workspace["grad_coefs"] if weight_gradients else None
     grad_intercepts = None if intercepts is None else workspace["grad_intercepts"]
     weight_sum = n_samples if sample_weight is None else float(sample_weight.sum())
 
@@ -286,12 +292,12 @@ def backward(
 
     for i in range(last, -1, -1):
         # weight gradient: dJ/dcoefs[i] = activations[i].T @ deltas[i] + L2 term
-        _matmul(activations[i].T, deltas[i], out=grad_coefs[i])
-        if alpha:
-            scale = alpha / weight_sum
-            grad_coefs[i] += np.multiply(
-                coefs[i], scale, out=workspace["scratch_coefs"][i]
-            )
+        if grad_coefs is not None:
+            _matmul(activations[i].T, deltas[i], out=grad_coefs[i])
+            if alpha:
+                grad_coefs[i] += np.multiply(
+                    coefs[i], alpha / weight_sum, out=workspace["scratch_coefs"][i]
+                )
         # bias gradient: dJ/dintercepts[i] = sum over samples of deltas[i]
         if grad_intercepts is not None:
             np.sum(deltas[i], axis=0, out=grad_intercepts[i])

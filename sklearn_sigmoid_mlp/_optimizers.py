@@ -19,6 +19,8 @@ The update rules follow :class:`sklearn.neural_network.MLPClassifier`:
 """
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.linalg.blas import get_blas_funcs
 
 
 def init_state(solver, params, learning_rate_init):
@@ -94,6 +96,66 @@ def sgd_step(params, grads, velocities, learning_rate, momentum, nesterov):
             param += np.multiply(velocity, momentum, out=grad)
         else:
             param += velocity
+
+
+def sgd_rank_one_step(coefs, intercepts, activations, deltas, learning_rate, l2):
+    """Plain SGD (no momentum) on a batch of one sample, as rank-one updates.
+
+    For a single sample the weight gradient of layer ``l`` is the outer
+    product ``activations[l].T @ deltas[l]`` plus the L2 term
+    ``l2 * coefs[l]``. Instead of forming it and then stepping, each layer is
+    updated by one BLAS rank-one update (``?ger``), one pass over the weights::
+
+        coefs[l] <- (1 - learning_rate * l2) * coefs[l]
+                    - learning_rate * outer(activations[l][0], deltas[l][0])
+
+    This is the notebook's update ``W -= lr * outer(error, A)``, transposed.
+
+    Parameters
+    ----------
+    coefs : list of ndarray of shape (fan_in, fan_out)
+        C-contiguous weights, updated in place.
+    intercepts : list of ndarray of shape (fan_out,) or None
+        Bias vectors, updated in place; None when the network has none.
+    activations : list of ndarray of shape (1, n_units)
+        The forward pass of the sample; the input may be a sparse row.
+    deltas : list of ndarray of shape (1, fan_out)
+        ``dJ / dz`` of every layer, from
+        :func:`~sklearn_sigmoid_mlp._network.backward`.
+    learning_rate : float
+        Step size.
+    l2 : float
+        L2 coefficient of the objective, ``alpha / sample_weight``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sigmoid_mlp._optimizers import sgd_rank_one_step
+    >>> W = np.zeros((2, 3))
+    >>> sgd_rank_one_step([W], None, [np.array([[1.0, 2.0]])],
+    ...                   [np.array([[1.0, 0.0, -1.0]])], learning_rate=0.5, l2=0.0)
+    >>> W
+    array([[-0.5,  0. ,  0.5],
+           [-1. ,  0. ,  1. ]])
+    """
+    for i, weights in enumerate(coefs):
+        delta = deltas[i][0]
+        if l2:
+            weights *= 1 - learning_rate * l2
+        _rank_one_update(weights, -learning_rate, activations[i], delta)
+        if intercepts is not None:
+            intercepts[i] -= learning_rate * delta
+
+
+def _rank_one_update(matrix, scale, row, vector):
+    """``matrix += scale * outer(row[0], vector)`` in place (BLAS ``?ger``)."""
+    if sp.issparse(row):
+        row = row.tocsr()
+        np.add.at(matrix, row.indices, scale * np.outer(row.data, vector))
+        return
+    ger = get_blas_funcs("ger", (matrix,))
+    # a C-contiguous (m, n) matrix is the Fortran-contiguous (n, m) matrix.T
+    ger(scale, vector, row[0], a=matrix.T, overwrite_a=True)
 
 
 def adam_step(params, grads, state, beta_1, beta_2, epsilon):
