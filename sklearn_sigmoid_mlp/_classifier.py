@@ -751,7 +751,6 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         batches = _BatchIterator(X, y, sample_weight, batch_size)
         layer_sizes = [X.shape[1]] + [c.shape[1] for c in self.coefs_]
         workspace = allocate_workspace(layer_sizes, batch_size, X.dtype)
-        intercepts = self.intercepts_ if self.fit_intercept else None
         params = self._parameters()
         state = self._optimizer_state
 
@@ -772,46 +771,14 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                 for X_batch, y_batch, weight_batch in batches.epoch(order):
                     batch_weight = float(weight_batch.sum())
                     if batch_weight > 0:
-                        ws = workspace_rows(workspace, len(weight_batch))
-                        activations = forward(
-                            X_batch,
-                            self.coefs_,
-                            intercepts,
-                            self.out_activation_,
-                            activations=ws["activations"],
-                        )
-                        rank_one = self.solver == "sgd" and (
-                            self.momentum == 0 and len(weight_batch) == 1
-                        )
-                        batch_loss, grad_coefs, grad_intercepts = backward(
-                            y_batch,
-                            activations,
-                            self.coefs_,
-                            intercepts,
-                            self.loss,
-                            self.out_activation_,
-                            alpha=self.alpha,
-                            sample_weight=weight_batch,
-                            workspace=ws,
-                            weight_gradients=not rank_one,
+                        batch_loss = self._train_batch(
+                            X_batch, y_batch, weight_batch, workspace, params
                         )
                         if reference_loss is None:
                             reference_loss = batch_loss
                         if not np.isfinite(batch_loss):
                             stop = "diverged"
                             break
-                        if rank_one:
-                            sgd_rank_one_step(
-                                self.coefs_,
-                                intercepts,
-                                activations,
-                                ws["deltas"],
-                                state["learning_rate"],
-                                self.alpha / batch_weight,
-                            )
-                        else:
-                            grads = grad_coefs + (grad_intercepts or [])
-                            self._step(params, grads, state)
                         epoch_loss += batch_loss * batch_weight
                         epoch_weight += batch_weight
                     self.t_ += len(weight_batch)
@@ -919,6 +886,52 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
             if self.early_stopping:
                 line += f", validation accuracy = {self.validation_scores_[-1]:.4f}"
             print(line)
+
+    def _train_batch(self, X_batch, y_batch, weight_batch, workspace, params):
+        """Forward, backward and one optimizer step on a batch; its objective.
+
+        The step is skipped when the objective is not finite.
+        """
+        ws = workspace_rows(workspace, len(weight_batch))
+        intercepts = self.intercepts_ if self.fit_intercept else None
+        activations = forward(
+            X_batch,
+            self.coefs_,
+            intercepts,
+            self.out_activation_,
+            activations=ws["activations"],
+        )
+        state = self._optimizer_state
+        # per-sample plain SGD applies each outer-product gradient directly
+        rank_one = (
+            self.solver == "sgd" and self.momentum == 0 and len(ws["deltas"][0]) == 1
+        )
+        batch_loss, grad_coefs, grad_intercepts = backward(
+            y_batch,
+            activations,
+            self.coefs_,
+            intercepts,
+            self.loss,
+            self.out_activation_,
+            alpha=self.alpha,
+            sample_weight=weight_batch,
+            workspace=ws,
+            weight_gradients=not rank_one,
+        )
+        if not np.isfinite(batch_loss):
+            return batch_loss
+        if rank_one:
+            sgd_rank_one_step(
+                self.coefs_,
+                intercepts,
+                activations,
+                ws["deltas"],
+                state["learning_rate"],
+                self.alpha / float(weight_batch.sum()),
+            )
+        else:
+            self._step(params, grad_coefs + (grad_intercepts or []), state)
+        return batch_loss
 
     def _step(self, params, grads, state):
         if self.solver == "sgd":
