@@ -1,0 +1,710 @@
+"""The network math: gradient checks, activations, losses and optimizers."""
+
+import warnings
+from itertools import pairwise
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from threadpoolctl import threadpool_limits
+
+from sklearn_sigmoid_mlp._activations import sigmoid, sigmoid_derivative, softmax
+from sklearn_sigmoid_mlp._losses import (
+    binary_log_loss,
+    log_loss,
+    loss_function,
+    output_delta,
+    squared_error,
+)
+from sklearn_sigmoid_mlp._network import (
+    allocate_workspace,
+    backward,
+    forward,
+    init_parameters,
+    workspace_rows,
+)
+from sklearn_sigmoid_mlp._optimizers import (
+    adam_step,
+    init_state,
+    scheduled_learning_rate,
+    sgd_rank_one_step,
+    sgd_step,
+)
+
+N_SAMPLES = 7
+N_FEATURES = 5
+N_OUTPUTS = 3
+STEP = 1e-5  # balances truncation (h**2) and rounding (eps / h) errors
+MAX_RELATIVE_ERROR = 1e-6
+MAX_CHECKED_ENTRIES = 60
+
+
+@pytest.fixture(autouse=True)
+def single_blas_thread():
+    """Run each test with one BLAS thread (tiny matrices; reproducible sums)."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
+def make_problem(
+    loss,
+    output_type,
+    hidden_layer_sizes,
+    fit_intercept=True,
+    weighted=False,
+    seed=0,
+    n_features=N_FEATURES,
+    dtype=np.float64,
+):
+    """A small random network and data set for one output type.
+
+    Parameters
+    ----------
+    loss : {"log_loss", "squared_error"}
+        The loss; with ``"log_loss"`` a multiclass target gets a softmax.
+    output_type : {"binary", "multiclass", "multilabel"}
+        Kind of target: one logistic output, one output per class, or one
+        logistic output per label.
+    hidden_layer_sizes : tuple of int
+        Units of the hidden layers.
+    fit_intercept : bool, default=True
+        Whether the layers have (random, non-zero) intercepts, or None.
+    weighted : bool, default=False
+        Whether to draw sample weights (one of them zero).
+    seed : int, default=0
+        Seed of the data and the parameters.
+    n_features : int, default=N_FEATURES
+        Number of input features.
+    dtype : numpy dtype, default=np.float64
+        Floating dtype of data and parameters.
+
+    Returns
+    -------
+    problem : dict
+        ``X``, ``y``, ``coefs``, ``intercepts``, ``out_activation`` and
+        ``sample_weight``, ready for :func:`forward` and :func:`backward`.
+    """
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(N_SAMPLES, n_features))
+    if output_type == "binary":
+        y = (rng.uniform(size=(N_SAMPLES, 1)) < 0.5).astype(float)
+        y[:2, 0] = [0, 1]
+        out_activation = "logistic"
+    elif output_type == "multiclass":
+        labels = np.arange(N_SAMPLES) % N_OUTPUTS
+        y = np.eye(N_OUTPUTS)[rng.permutation(labels)]
+        out_activation = "softmax" if loss == "log_loss" else "logistic"
+    else:
+        y = (rng.uniform(size=(N_SAMPLES, N_OUTPUTS)) < 0.5).astype(float)
+        out_activation = "logistic"
+    layer_sizes = [n_features, *hidden_layer_sizes, y.shape[1]]
+    coefs, intercepts = init_parameters(layer_sizes, "glorot_uniform", rng, dtype)
+    if fit_intercept:
+        intercepts = [
+            rng.normal(scale=0.5, size=b.shape).astype(dtype) for b in intercepts
+        ]
+    else:
+        intercepts = None
+    sample_weight = None
+    if weighted:
+        sample_weight = rng.uniform(0.1, 3.0, size=N_SAMPLES)
+        sample_weight[1] = 0.0
+    return {
+        "X": X.astype(dtype),
+        "y": y.astype(dtype),
+        "coefs": coefs,
+        "intercepts": intercepts,
+        "out_activation": out_activation,
+        "sample_weight": sample_weight,
+    }
+
+
+def objective_and_gradients(problem, loss, alpha, X=None):
+    """Objective and copies of its gradients by :func:`forward` and :func:`backward`.
+
+    Parameters
+    ----------
+    problem : dict
+        From :func:`make_problem`; its parameter arrays are read, not changed.
+    loss : {"log_loss", "squared_error"}
+        The loss.
+    alpha : float
+        L2 penalty.
+    X : {ndarray, sparse matrix}, default=None
+        Input to use instead of ``problem["X"]``.
+
+    Returns
+    -------
+    objective : float
+        The batch objective.
+    grad_coefs : list of ndarray
+        Gradients with respect to the weights.
+    grad_intercepts : list of ndarray or None
+        Gradients with respect to the intercepts.
+    """
+    X = problem["X"] if X is None else X
+    activations = forward(
+        X, problem["coefs"], problem["intercepts"], problem["out_activation"]
+    )
+    objective, grad_coefs, grad_intercepts = backward(
+        problem["y"],
+        activations,
+        problem["coefs"],
+        problem["intercepts"],
+        loss,
+        problem["out_activation"],
+        alpha=alpha,
+        sample_weight=problem["sample_weight"],
+    )
+    grad_coefs = [g.copy() for g in grad_coefs]
+    if grad_intercepts is not None:
+        grad_intercepts = [g.copy() for g in grad_intercepts]
+    return objective, grad_coefs, grad_intercepts
+
+
+def numerical_gradient(problem, loss, alpha, param, entries):
+    """Central finite differences of the objective at some entries of a parameter.
+
+    Parameters
+    ----------
+    problem : dict
+        From :func:`make_problem`.
+    loss : {"log_loss", "squared_error"}
+        The loss.
+    alpha : float
+        L2 penalty.
+    param : ndarray
+        One of the problem's parameter arrays; perturbed in place and restored.
+    entries : ndarray of int
+        Flat indices of the entries to differentiate.
+
+    Returns
+    -------
+    gradient : ndarray of shape (len(entries),)
+        ``(J(p + h) - J(p - h)) / (2 h)`` for each entry.
+    """
+    flat = param.reshape(-1)
+    gradient = np.empty(len(entries))
+    for k, index in enumerate(entries):
+        original = flat[index]
+        flat[index] = original + STEP
+        plus = objective_and_gradients(problem, loss, alpha)[0]
+        flat[index] = original - STEP
+        minus = objective_and_gradients(problem, loss, alpha)[0]
+        flat[index] = original
+        gradient[k] = (plus - minus) / (2 * STEP)
+    return gradient
+
+
+def relative_error(numerical, analytical):
+    """``||numerical - analytical|| / max(||numerical||, ||analytical||)``."""
+    scale = max(np.linalg.norm(numerical), np.linalg.norm(analytical), 1e-12)
+    return np.linalg.norm(numerical - analytical) / scale
+
+
+def checked_entries(param, rng):
+    """Every flat index of ``param``, or a random subset for big arrays."""
+    if param.size <= MAX_CHECKED_ENTRIES:
+        return np.arange(param.size)
+    return rng.choice(param.size, size=MAX_CHECKED_ENTRIES, replace=False)
+
+
+def assert_gradients_match(problem, loss, alpha):
+    """Backward's gradients equal central finite differences, every parameter."""
+    _, grad_coefs, grad_intercepts = objective_and_gradients(problem, loss, alpha)
+    rng = np.random.RandomState(42)
+    pairs = list(zip(problem["coefs"], grad_coefs))
+    if problem["intercepts"] is None:
+        assert grad_intercepts is None
+    else:
+        pairs += list(zip(problem["intercepts"], grad_intercepts))
+    for param, analytical in pairs:
+        assert analytical.shape == param.shape
+        entries = checked_entries(param, rng)
+        numerical = numerical_gradient(problem, loss, alpha, param, entries)
+        error = relative_error(numerical, analytical.reshape(-1)[entries])
+        assert error < MAX_RELATIVE_ERROR, error
+        assert np.linalg.norm(numerical) > 1e-8  # the check is not vacuous
+
+
+# ----------------------------------------------------------- gradient checks
+
+
+@pytest.mark.parametrize("loss", ["log_loss", "squared_error"])
+@pytest.mark.parametrize("output_type", ["binary", "multiclass", "multilabel"])
+@pytest.mark.parametrize("hidden_layer_sizes", [(4,), (4, 3), (4, 3, 3)])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize(("weighted", "alpha"), [(False, 0.0), (True, 0.3)])
+def test_gradient_check(
+    loss, output_type, hidden_layer_sizes, fit_intercept, weighted, alpha
+):
+    """Backward's gradients equal central finite differences of its objective."""
+    problem = make_problem(
+        loss, output_type, hidden_layer_sizes, fit_intercept, weighted
+    )
+    assert_gradients_match(problem, loss, alpha)
+
+
+@pytest.mark.parametrize("loss", ["log_loss", "squared_error"])
+def test_gradient_check_bigger_layers(loss):
+    """A random subset of entries of bigger layers passes the gradient check."""
+    problem = make_problem(
+        loss, "multiclass", (30, 20), weighted=True, seed=3, n_features=12
+    )
+    assert problem["coefs"][0].size > MAX_CHECKED_ENTRIES
+    assert_gradients_match(problem, loss, alpha=0.1)
+
+
+def test_output_types_are_as_specified():
+    """Softmax only for multiclass log-loss; logistic outputs otherwise."""
+    assert make_problem("log_loss", "multiclass", (2,))["out_activation"] == "softmax"
+    for loss, output_type in [
+        ("log_loss", "binary"),
+        ("log_loss", "multilabel"),
+        ("squared_error", "multiclass"),
+    ]:
+        assert make_problem(loss, output_type, (2,))["out_activation"] == "logistic"
+
+
+def test_objective_definition():
+    """The objective is the weighted mean loss plus alpha/2 ||W||^2 / sum(w)."""
+    problem = make_problem("log_loss", "multilabel", (4, 3), weighted=True)
+    alpha = 0.7
+    objective = objective_and_gradients(problem, "log_loss", alpha)[0]
+    output = forward(problem["X"], problem["coefs"], problem["intercepts"], "logistic")[
+        -1
+    ]
+    weights = problem["sample_weight"]
+    penalty = sum((c**2).sum() for c in problem["coefs"])
+    expected = binary_log_loss(problem["y"], output, weights)
+    expected += 0.5 * alpha * penalty / weights.sum()
+    np.testing.assert_allclose(objective, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("loss", ["log_loss", "squared_error"])
+@pytest.mark.parametrize("output_type", ["binary", "multiclass", "multilabel"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_sparse_input_gives_dense_gradients(loss, output_type, fit_intercept):
+    """CSR input gives the objective and gradients of the same data dense."""
+    problem = make_problem(loss, output_type, (4, 3), fit_intercept, weighted=True)
+    X = problem["X"].copy()
+    X[np.abs(X) < 0.7] = 0.0  # make it genuinely sparse
+    X_sparse = sp.csr_matrix(X)
+    dense = objective_and_gradients(problem, loss, 0.2, X=X)
+    sparse = objective_and_gradients(problem, loss, 0.2, X=X_sparse)
+    np.testing.assert_allclose(sparse[0], dense[0], rtol=1e-13)
+    for grad_sparse, grad_dense in zip(sparse[1], dense[1]):
+        assert isinstance(grad_sparse, np.ndarray)
+        np.testing.assert_allclose(grad_sparse, grad_dense, rtol=1e-12, atol=1e-15)
+    if fit_intercept:
+        for grad_sparse, grad_dense in zip(sparse[2], dense[2]):
+            np.testing.assert_allclose(grad_sparse, grad_dense, rtol=1e-12, atol=1e-15)
+
+
+def test_workspace_buffers_give_the_same_results():
+    """Reused buffers (sliced to the batch) give what fresh allocations give."""
+    problem = make_problem("log_loss", "multiclass", (4, 3), weighted=True)
+    layer_sizes = [N_FEATURES, 4, 3, N_OUTPUTS]
+    workspace = allocate_workspace(layer_sizes, 2 * N_SAMPLES, np.float64)
+    for buffers in workspace.values():
+        for buffer in buffers:
+            buffer.fill(np.nan)  # stale content must not leak into results
+    rows = workspace_rows(workspace, N_SAMPLES)
+    args = (problem["X"], problem["coefs"], problem["intercepts"], "softmax")
+    activations = forward(*args, activations=rows["activations"])
+    assert activations[1].base is workspace["activations"][0]
+    objective, grad_coefs, grad_intercepts = backward(
+        problem["y"],
+        activations,
+        problem["coefs"],
+        problem["intercepts"],
+        "log_loss",
+        "softmax",
+        alpha=0.2,
+        sample_weight=problem["sample_weight"],
+        workspace=rows,
+    )
+    expected = objective_and_gradients(problem, "log_loss", 0.2)
+    assert objective == pytest.approx(expected[0], rel=1e-14)
+    for got, want in zip(grad_coefs + grad_intercepts, expected[1] + expected[2]):
+        np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-16)
+
+
+def test_backward_without_weight_gradients_keeps_deltas():
+    """``weight_gradients=False`` returns no weight gradients, the same deltas."""
+    problem = make_problem("squared_error", "multiclass", (4, 3))
+    layer_sizes = [N_FEATURES, 4, 3, N_OUTPUTS]
+    results = []
+    for weight_gradients in (True, False):
+        workspace = allocate_workspace(layer_sizes, N_SAMPLES, np.float64)
+        activations = forward(
+            problem["X"], problem["coefs"], problem["intercepts"], "logistic"
+        )
+        results.append(
+            (
+                backward(
+                    problem["y"],
+                    activations,
+                    problem["coefs"],
+                    problem["intercepts"],
+                    "squared_error",
+                    "logistic",
+                    workspace=workspace,
+                    weight_gradients=weight_gradients,
+                ),
+                [d.copy() for d in workspace["deltas"]],
+            )
+        )
+    (with_weights, deltas), (without_weights, deltas_only) = results
+    assert without_weights[1] is None
+    assert with_weights[0] == without_weights[0]
+    for got, want in zip(deltas_only, deltas):
+        np.testing.assert_array_equal(got, want)
+    for got, want in zip(without_weights[2], with_weights[2]):
+        np.testing.assert_array_equal(got, want)
+    # the bias gradient is the column sum of the deltas
+    for delta, grad_intercept in zip(deltas, with_weights[2]):
+        np.testing.assert_allclose(delta.sum(axis=0), grad_intercept, rtol=1e-14)
+
+
+@pytest.mark.parametrize("loss", ["log_loss", "squared_error"])
+@pytest.mark.parametrize("output_type", ["binary", "multiclass", "multilabel"])
+def test_float32_stays_float32(loss, output_type):
+    """Float32 data and parameters give float32 activations and gradients."""
+    problem = make_problem(loss, output_type, (4, 3), weighted=True, dtype=np.float32)
+    problem["sample_weight"] = problem["sample_weight"].astype(np.float32)
+    activations = forward(
+        problem["X"], problem["coefs"], problem["intercepts"], problem["out_activation"]
+    )
+    assert all(a.dtype == np.float32 for a in activations)
+    objective, grad_coefs, grad_intercepts = backward(
+        problem["y"],
+        activations,
+        problem["coefs"],
+        problem["intercepts"],
+        loss,
+        problem["out_activation"],
+        alpha=0.1,
+        sample_weight=problem["sample_weight"],
+    )
+    assert np.isfinite(objective)
+    assert all(g.dtype == np.float32 for g in grad_coefs + grad_intercepts)
+    # and the float32 gradients approximate the float64 ones
+    problem64 = make_problem(loss, output_type, (4, 3), weighted=True)
+    expected = objective_and_gradients(problem64, loss, 0.1)
+    assert objective == pytest.approx(expected[0], rel=1e-5)
+    for got, want in zip(grad_coefs + grad_intercepts, expected[1] + expected[2]):
+        np.testing.assert_allclose(got, want, rtol=1e-3, atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("weight_init", ["glorot_uniform", "notebook"])
+def test_init_parameters(dtype, weight_init):
+    """Shapes, dtype, contiguity, zero intercepts and the documented draws."""
+    layer_sizes = [6, 5, 4, 3]
+    coefs, intercepts = init_parameters(
+        layer_sizes, weight_init, np.random.RandomState(7), dtype
+    )
+    rng = np.random.RandomState(7)
+    for (fan_in, fan_out), weights, bias in zip(
+        pairwise(layer_sizes), coefs, intercepts
+    ):
+        assert weights.shape == (fan_in, fan_out)
+        assert weights.dtype == dtype
+        assert weights.flags.c_contiguous
+        assert bias.dtype == dtype
+        np.testing.assert_array_equal(bias, np.zeros(fan_out))
+        if weight_init == "notebook":
+            expected = rng.randn(fan_out, fan_in).T * np.sqrt(1.0 / fan_out)
+        else:
+            bound = np.sqrt(6.0 / (fan_in + fan_out))
+            expected = rng.uniform(-bound, bound, (fan_in, fan_out))
+            assert np.abs(weights).max() <= bound
+        np.testing.assert_array_equal(weights, expected.astype(dtype))
+
+
+# --------------------------------------------------------------- activations
+
+
+def test_sigmoid_does_not_overflow():
+    """The logistic function saturates at +-1e4 without any warning."""
+    z = np.array([-1e4, -50.0, 0.0, 50.0, 1e4])
+    with warnings.catch_warnings(), np.errstate(all="raise"):
+        warnings.simplefilter("error")
+        a = sigmoid(z)
+    assert a[0] == 0.0
+    assert a[-1] == 1.0
+    assert a[2] == 0.5
+    np.testing.assert_allclose(a[1:4], 1 / (1 + np.exp(-z[1:4])), rtol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_in_place_keeps_dtype(dtype):
+    """``out=z`` writes in place and keeps float32/float64."""
+    z = np.linspace(-5, 5, 11).astype(dtype)
+    expected = 1 / (1 + np.exp(-z.astype(np.float64)))
+    result = sigmoid(z, out=z)
+    assert result is z
+    assert result.dtype == dtype
+    np.testing.assert_allclose(result, expected, rtol=1e-6)
+
+
+def test_sigmoid_derivative_from_output():
+    """``a * (1 - a)`` from the output equals the notebook's formula in ``z``."""
+    z = np.linspace(-8, 8, 33)
+    a = sigmoid(z)
+    out = np.empty_like(a)
+    result = sigmoid_derivative(a, out=out)
+    assert result is out
+    np.testing.assert_allclose(result, a * (1 - a), rtol=1e-15)
+    notebook = np.exp(-z) / ((np.exp(-z) + 1) ** 2)
+    np.testing.assert_allclose(result, notebook, rtol=1e-12)
+    np.testing.assert_array_equal(a, sigmoid(z))  # the input is not changed
+
+
+def test_softmax_is_stable_and_normalised():
+    """Rows sum to one, large inputs do not overflow, shifts do not matter."""
+    z = np.array([[1000.0, 0.0, -1000.0], [1.0, 2.0, 3.0], [-1e4, -1e4, -1e4]])
+    with warnings.catch_warnings(), np.errstate(over="raise", invalid="raise"):
+        warnings.simplefilter("error")
+        p = softmax(z)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-15)
+    np.testing.assert_allclose(p[0], [1.0, 0.0, 0.0])
+    np.testing.assert_allclose(p[2], [1 / 3] * 3)
+    expected = np.exp([1.0, 2.0, 3.0]) / np.exp([1.0, 2.0, 3.0]).sum()
+    np.testing.assert_allclose(p[1], expected, rtol=1e-15)
+    np.testing.assert_allclose(softmax(z[1:2] + 123.0), p[1:2], rtol=1e-14)
+    z32 = z.astype(np.float32)
+    assert softmax(z32, out=z32) is z32
+    assert z32.dtype == np.float32
+
+
+# -------------------------------------------------------------------- losses
+
+
+@pytest.mark.parametrize("function", [log_loss, binary_log_loss, squared_error])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_losses_finite_when_saturated(function, dtype):
+    """Probabilities of exactly 0 and 1, right or wrong, give finite losses."""
+    y_true = np.array([[1, 0], [0, 1], [1, 0]], dtype=dtype)
+    y_prob = np.array([[0, 1], [0, 1], [1, 0]], dtype=dtype)
+    with warnings.catch_warnings(), np.errstate(all="raise"):
+        warnings.simplefilter("error")
+        value = function(y_true, y_prob)
+    assert isinstance(value, float)
+    assert np.isfinite(value)
+    assert value > 0
+    perfect = function(y_true, y_true)
+    assert np.isfinite(perfect)
+    assert 0 <= perfect < 1e-5
+
+
+def test_loss_values():
+    """The three losses against their formulas, per sample then averaged."""
+    rng = np.random.RandomState(0)
+    y_prob = rng.uniform(0.05, 0.95, size=(6, 3))
+    y_true = np.eye(3)[[0, 1, 2, 0, 1, 2]]
+    softmax_prob = y_prob / y_prob.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(
+        log_loss(y_true, softmax_prob),
+        -np.mean(np.log(softmax_prob[np.arange(6), [0, 1, 2, 0, 1, 2]])),
+        rtol=1e-14,
+    )
+    per_sample = -(y_true * np.log(y_prob) + (1 - y_true) * np.log(1 - y_prob))
+    np.testing.assert_allclose(
+        binary_log_loss(y_true, y_prob), per_sample.sum(axis=1).mean(), rtol=1e-14
+    )
+    np.testing.assert_allclose(
+        squared_error(y_true, y_prob), ((y_prob - y_true) ** 2).mean(), rtol=1e-14
+    )
+
+
+@pytest.mark.parametrize("function", [log_loss, binary_log_loss, squared_error])
+def test_losses_weighted_mean(function):
+    """Weights give the weighted mean; integer weights equal repeated rows."""
+    rng = np.random.RandomState(1)
+    y_prob = rng.uniform(0.05, 0.95, size=(5, 3))
+    y_prob /= y_prob.sum(axis=1, keepdims=True)
+    y_true = np.eye(3)[[0, 2, 1, 1, 0]]
+    weights = np.array([2.0, 0.0, 1.0, 3.0, 1.0])
+    per_sample = np.array(
+        [function(y_true[i : i + 1], y_prob[i : i + 1]) for i in range(5)]
+    )
+    weighted = function(y_true, y_prob, weights)
+    np.testing.assert_allclose(weighted, np.average(per_sample, weights=weights))
+    repeats = weights.astype(int)
+    repeated = function(
+        np.repeat(y_true, repeats, axis=0), np.repeat(y_prob, repeats, axis=0)
+    )
+    np.testing.assert_allclose(weighted, repeated, rtol=1e-14)
+    np.testing.assert_allclose(
+        function(y_true, y_prob, np.full(5, 4.0)), function(y_true, y_prob)
+    )
+
+
+def test_loss_function_mapping():
+    """The loss name and output activation pick the documented function."""
+    assert loss_function("log_loss", "softmax") is log_loss
+    assert loss_function("log_loss", "logistic") is binary_log_loss
+    assert loss_function("squared_error", "logistic") is squared_error
+
+
+def test_output_delta_formulas():
+    """``p - y`` for log-loss, the notebook's ``error3`` for squared error."""
+    rng = np.random.RandomState(2)
+    y_prob = rng.uniform(0.05, 0.95, size=(4, 3))
+    y_true = np.eye(3)[[0, 1, 2, 0]]
+    out = np.empty_like(y_prob)
+    np.testing.assert_allclose(
+        output_delta("log_loss", y_true, y_prob, out=out), y_prob - y_true
+    )
+    expected = 2 * (y_prob - y_true) / 3 * y_prob * (1 - y_prob)
+    result = output_delta("squared_error", y_true, y_prob, out=out)
+    assert result is out
+    np.testing.assert_allclose(result, expected, rtol=1e-14)
+
+
+# ---------------------------------------------------------------- optimizers
+
+
+def random_params(seed, dtype=np.float64):
+    """Parameters and four rounds of gradients of three small arrays."""
+    rng = np.random.RandomState(seed)
+    shapes = [(4, 3), (3,), (3, 2)]
+    params = [rng.normal(size=shape).astype(dtype) for shape in shapes]
+    grads = [
+        [rng.normal(size=shape).astype(dtype) for shape in shapes] for _ in range(4)
+    ]
+    return params, grads
+
+
+@pytest.mark.parametrize(
+    ("momentum", "nesterov"), [(0.0, False), (0.9, False), (0.9, True), (0.5, True)]
+)
+def test_sgd_step_matches_sklearn_rule(momentum, nesterov):
+    """SGD follows MLPClassifier's ``v = mu v - lr g``; ``w += v`` (or Nesterov)."""
+    params, grad_rounds = random_params(0)
+    expected = [p.copy() for p in params]
+    velocities = [np.zeros_like(p) for p in params]
+    expected_velocities = [np.zeros_like(p) for p in params]
+    learning_rate = 0.05
+    for grads in grad_rounds:
+        for i, grad in enumerate(grads):
+            expected_velocities[i] = (
+                momentum * expected_velocities[i] - learning_rate * grad
+            )
+            if nesterov:
+                update = momentum * expected_velocities[i] - learning_rate * grad
+            else:
+                update = expected_velocities[i]
+            expected[i] = expected[i] + update
+        sgd_step(
+            params,
+            [g.copy() for g in grads],
+            velocities,
+            learning_rate,
+            momentum,
+            nesterov,
+        )
+    for got, want in zip(params, expected):
+        np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-15)
+    for got, want in zip(velocities, expected_velocities):
+        np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_adam_step_matches_sklearn_rule(dtype):
+    """Adam follows MLPClassifier's bias-corrected step size, over several steps."""
+    params, grad_rounds = random_params(1, dtype)
+    expected = [p.astype(np.float64) for p in params]
+    first = [np.zeros_like(p) for p in expected]
+    second = [np.zeros_like(p) for p in expected]
+    learning_rate, beta_1, beta_2, epsilon = 0.01, 0.9, 0.999, 1e-8
+    state = init_state("adam", params, learning_rate)
+    assert state["t"] == 0
+    for t, grads in enumerate(grad_rounds, start=1):
+        step_size = learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+        for i, grad in enumerate(grads):
+            first[i] = beta_1 * first[i] + (1 - beta_1) * grad
+            second[i] = beta_2 * second[i] + (1 - beta_2) * grad**2
+            expected[i] = expected[i] - step_size * first[i] / (
+                np.sqrt(second[i]) + epsilon
+            )
+        adam_step(params, [g.copy() for g in grads], state, beta_1, beta_2, epsilon)
+        assert state["t"] == t
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    for got, want in zip(params, expected):
+        assert got.dtype == dtype
+        np.testing.assert_allclose(got, want, rtol=rtol, atol=rtol)
+    for got, want in zip(state["first_moments"], first):
+        np.testing.assert_allclose(got, want, rtol=rtol, atol=rtol)
+    for got, want in zip(state["second_moments"], second):
+        np.testing.assert_allclose(got, want, rtol=rtol, atol=rtol)
+
+
+def test_optimizer_state_is_plain_data():
+    """The state is a dict of numbers, strings and lists of NumPy arrays."""
+    params, _ = random_params(2)
+    for solver in ("sgd", "adam"):
+        state = init_state(solver, params, 0.1)
+        assert state["solver"] == solver
+        assert state["learning_rate"] == 0.1
+        for value in state.values():
+            if isinstance(value, list):
+                assert all(type(a) is np.ndarray for a in value)
+                for array, param in zip(value, params):
+                    assert array.shape == param.shape
+                    assert not array.any()
+            else:
+                assert isinstance(value, (int, float, str))
+
+
+def test_scheduled_learning_rate():
+    """Inverse scaling uses ``t_``; other schedules keep the current rate."""
+    assert scheduled_learning_rate("invscaling", 0.1, 0.5, 99) == pytest.approx(0.01)
+    assert scheduled_learning_rate("invscaling", 0.2, 0.25, 15) == pytest.approx(0.1)
+    assert scheduled_learning_rate("constant", 0.1, 0.5, 99) is None
+    assert scheduled_learning_rate("adaptive", 0.1, 0.5, 99) is None
+
+
+@pytest.mark.parametrize("sparse_input", [False, True])
+@pytest.mark.parametrize("with_intercepts", [False, True])
+@pytest.mark.parametrize("l2", [0.0, 0.3])
+def test_sgd_rank_one_step_matches_outer_product(sparse_input, with_intercepts, l2):
+    """The rank-one update is ``W - lr * (outer(a, delta) + l2 * W)``."""
+    rng = np.random.RandomState(3)
+    row = rng.normal(size=(1, 6))
+    row[0, [1, 4]] = 0.0
+    hidden = rng.uniform(size=(1, 4))
+    activations = [sp.csr_matrix(row) if sparse_input else row, hidden]
+    deltas = [rng.normal(size=(1, 4)), rng.normal(size=(1, 2))]
+    coefs = [rng.normal(size=(6, 4)), rng.normal(size=(4, 2))]
+    intercepts = [rng.normal(size=4), rng.normal(size=2)] if with_intercepts else None
+    learning_rate = 0.1
+    expected = [
+        weights - learning_rate * (np.outer(inputs, delta) + l2 * weights)
+        for weights, inputs, delta in zip(coefs, [row, hidden], deltas)
+    ]
+    if with_intercepts:
+        expected_intercepts = [
+            bias - learning_rate * delta[0] for bias, delta in zip(intercepts, deltas)
+        ]
+    sgd_rank_one_step(coefs, intercepts, activations, deltas, learning_rate, l2)
+    for got, want in zip(coefs, expected):
+        assert got.flags.c_contiguous
+        np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-15)
+    if with_intercepts:
+        for got, want in zip(intercepts, expected_intercepts):
+            np.testing.assert_allclose(got, want, rtol=1e-14)
+
+
+def test_sgd_rank_one_step_float32():
+    """The rank-one update keeps float32 weights float32."""
+    rng = np.random.RandomState(4)
+    weights = rng.normal(size=(5, 3)).astype(np.float32)
+    row = rng.normal(size=(1, 5)).astype(np.float32)
+    delta = rng.normal(size=(1, 3)).astype(np.float32)
+    expected = weights - 0.1 * np.outer(row, delta)
+    sgd_rank_one_step([weights], None, [row], [delta], 0.1, 0.0)
+    assert weights.dtype == np.float32
+    np.testing.assert_allclose(weights, expected, rtol=1e-6, atol=1e-7)
