@@ -605,9 +605,14 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                     "multilabel indicator matrix."
                 )
             if len(all_classes) < 2:
+                found = (
+                    f"only one class: {all_classes[0]!r}"
+                    if len(all_classes)
+                    else "no class at all (classes is empty)"
+                )
                 raise ValueError(
                     f"{type(self).__name__} needs samples of at least 2 classes, "
-                    f"but the data contains only one class: {all_classes[0]!r}."
+                    f"but the data contains {found}."
                 )
             unknown = np.setdiff1d(unique_labels(y), all_classes)
             if unknown.size:
