@@ -967,7 +967,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
 
     def _warn_on_stop(self):
         reason = self.stop_reason_
-        if reason == "max_iter" and np.isfinite(self.n_iter_no_change):
+        # != rather than np.isfinite: an int beyond int64 is a valid setting
+        if reason == "max_iter" and self.n_iter_no_change != np.inf:
             warnings.warn(
                 f"Stochastic optimizer: maximum iterations ({self.max_iter}) "
                 "reached and the optimization hasn't converged yet.",
