@@ -864,9 +864,13 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         self.loss_curve_.append(self.loss_)
         state = self._optimizer_state
         if self.solver == "sgd":
-            rate = scheduled_learning_rate(
-                self.learning_rate, self.learning_rate_init, self.power_t, self.t_
-            )
+            try:
+                rate = scheduled_learning_rate(
+                    self.learning_rate, self.learning_rate_init, self.power_t, self.t_
+                )
+            except OverflowError:
+                # (t_ + 1) ** power_t is beyond float range: the rate is zero
+                rate = 0.0
             if rate is not None:
                 state["learning_rate"] = rate
         if self.early_stopping:
