@@ -653,6 +653,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                 "sample_weight must contain at least one positive value; all "
                 "the sample weights are zero."
             )
+        _check_weight_sum(sample_weight, "sample_weight")
         if self.class_weight is None:
             return sample_weight
         if label_index is None:
@@ -688,7 +689,20 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                     y=label_index,
                     sample_weight=sample_weight,
                 )
-        sample_weight *= weights[label_index].astype(X.dtype)
+        if not np.all(np.isfinite(weights) & (weights >= 0)):
+            raise ValueError(
+                "class_weight must give every class a non-negative, finite "
+                f"weight; got {self.class_weight!r}."
+            )
+        with np.errstate(over="ignore"):
+            sample_weight *= weights[label_index].astype(X.dtype)
+        if not np.any(sample_weight > 0):
+            raise ValueError(
+                "sample_weight times class_weight must contain at least one "
+                f"positive value; all are zero with class_weight="
+                f"{self.class_weight!r}."
+            )
+        _check_weight_sum(sample_weight, "sample_weight times class_weight")
         return sample_weight
 
     def _initialize(self, layer_sizes, rng, dtype):
@@ -1178,6 +1192,21 @@ class _BatchIterator:
             shape = (self.batch_size, self.X.shape[1])
             self.buffer = np.empty(shape, dtype=self.X.dtype)
         return np.take(self.X, rows, axis=0, out=self.buffer[: len(rows)])
+
+
+def _check_weight_sum(sample_weight, what):
+    """Reject weights so large that weighted sums of losses would overflow."""
+    # a per-sample loss is below 1e6 (log-loss clipped at eps, summed over the
+    # outputs), so a total weight below max / 1e6 keeps every weighted sum finite
+    limit = float(np.finfo(sample_weight.dtype).max) / 1e6
+    largest = float(sample_weight.max())
+    # sum(w / largest) <= n_samples never overflows, unlike sum(w); a Python
+    # float product overflows to inf without a warning
+    if not float((sample_weight / largest).sum()) * largest <= limit:
+        raise ValueError(
+            f"{what} is too large: the weights must sum to at most {limit:.3g} "
+            f"for {sample_weight.dtype} data. Rescale the sample weights."
+        )
 
 
 def _snapshot(params, state):
