@@ -814,8 +814,11 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                 if epoch_weight == 0:
                     break
                 epoch_loss /= epoch_weight
-                if stop == "diverged" or not (
-                    epoch_loss <= _DIVERGENCE_FACTOR * max(reference_loss, 0.1)
+                if (
+                    stop == "diverged"
+                    or not (epoch_loss <= _DIVERGENCE_FACTOR * max(reference_loss, 0.1))
+                    # the epoch's last step is not in its loss: check its result
+                    or not _finite_norm(params)
                 ):
                     _restore(params, state, last_good)
                     stop = "diverged"
@@ -1207,6 +1210,17 @@ def _check_weight_sum(sample_weight, what):
             f"{what} is too large: the weights must sum to at most {limit:.3g} "
             f"for {sample_weight.dtype} data. Rescale the sample weights."
         )
+
+
+def _finite_norm(params):
+    """Whether the sum of the squares of the parameters is finite.
+
+    It is not for NaN or inf weights, and for finite ones whose squares
+    overflow: those give a non-finite L2 penalty and, on large inputs,
+    non-finite outputs, so they count as diverged too.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.isfinite(sum(np.dot(p.ravel(), p.ravel()) for p in params)))
 
 
 def _snapshot(params, state):
