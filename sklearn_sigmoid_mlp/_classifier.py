@@ -76,6 +76,10 @@ NOTEBOOK_PARAMS = {
 # an epoch loss this many times the loss of the initial model means divergence
 _DIVERGENCE_FACTOR = 10.0
 
+# a blow-up in training overflows to inf/NaN: the divergence guard detects it
+# and restores the last finite weights, so it must not also warn
+_TRAINING_ERRSTATE = {"over": "ignore", "invalid": "ignore"}
+
 
 class _InterruptFlag:
     """Turns SIGINT into a flag that the training loop checks between batches.
@@ -780,7 +784,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         reference_loss = None
         start_time = time.monotonic()
         stop = None
-        with _InterruptFlag() as interrupt:
+        with _InterruptFlag() as interrupt, np.errstate(**_TRAINING_ERRSTATE):
             for _ in range(1 if incremental else self.max_iter):
                 if self.shuffle:
                     order = train_index[rng.permutation(n_train)]
