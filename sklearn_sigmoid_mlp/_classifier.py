@@ -843,6 +843,9 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                         break
                     self._no_improvement_count = 0
 
+        if stop is None and interrupt.raised:
+            # Ctrl-C during the last batch or epoch end: report, don't swallow it
+            stop = "interrupted"
         if stop is None:
             stop = "partial_fit" if incremental else "max_iter"
         self.stop_reason_ = stop
