@@ -493,6 +493,22 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         return self._fit(X, y, sample_weight, classes=classes, incremental=True)
 
     def _fit(self, X, y, sample_weight, classes, incremental):
+        # a call that raises leaves the estimator as it was: validation and set-up
+        # (validate_data's reset, classes_, coefs_ of a fresh start) only rebind
+        # attributes, so restoring the attribute dict undoes them
+        saved_attributes = dict(self.__dict__)
+        fresh = not (hasattr(self, "coefs_") and (incremental or self.warm_start))
+        try:
+            return self._fit_unguarded(X, y, sample_weight, classes, incremental)
+        except Exception as error:
+            # a warning raised as an error after continued training changed the
+            # arrays in place: the model is then kept as trained
+            if fresh or not isinstance(error, Warning):
+                self.__dict__.clear()
+                self.__dict__.update(saved_attributes)
+            raise
+
+    def _fit_unguarded(self, X, y, sample_weight, classes, incremental):
         fitted = hasattr(self, "coefs_")
         continuing = fitted and (incremental or self.warm_start)
         X, y = validate_data(
