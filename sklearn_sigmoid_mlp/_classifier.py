@@ -5,6 +5,7 @@ The network math lives in :mod:`._network` (forward and backward passes),
 the only one that knows scikit-learn.
 """
 
+import contextlib
 import signal
 import threading
 import time
@@ -32,6 +33,7 @@ from sklearn.utils.validation import (
     column_or_1d,
     validate_data,
 )
+from threadpoolctl import threadpool_limits
 
 from ._network import (
     allocate_workspace,
@@ -40,6 +42,7 @@ from ._network import (
     init_parameters,
     workspace_rows,
 )
+from ._online import BLOCK_SIZE, sgd_per_sample_block
 from ._optimizers import (
     adam_step,
     init_state,
@@ -72,6 +75,9 @@ NOTEBOOK_PARAMS = {
     "tol": 0.0,
     "n_iter_no_change": np.inf,
 }
+
+# batches of at most this many rows train with one BLAS thread
+_SMALL_BATCH = 16
 
 # an epoch loss this many times the loss of the initial model means divergence
 _DIVERGENCE_FACTOR = 10.0
@@ -787,7 +793,10 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
             )
         n_train = len(train_index)
         batch_size = min(200 if self.batch_size == "auto" else self.batch_size, n_train)
-        batches = _BatchIterator(X, y, sample_weight, batch_size)
+        per_sample_blocks = self._per_sample_blocks(X, batch_size)
+        batches = _BatchIterator(
+            X, y, sample_weight, BLOCK_SIZE if per_sample_blocks else batch_size
+        )
         layer_sizes = [X.shape[1]] + [c.shape[1] for c in self.coefs_]
         workspace = allocate_workspace(layer_sizes, batch_size, X.dtype)
         params = self._parameters()
@@ -800,7 +809,11 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         reference_loss = None
         start_time = time.monotonic()
         stop = None
-        with _InterruptFlag() as interrupt, np.errstate(**_TRAINING_ERRSTATE):
+        with (
+            _InterruptFlag() as interrupt,
+            np.errstate(**_TRAINING_ERRSTATE),
+            _blas_threads_for(batch_size),
+        ):
             for _ in range(1 if incremental else self.max_iter):
                 if self.shuffle:
                     order = train_index[rng.permutation(n_train)]
@@ -810,9 +823,14 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                 for X_batch, y_batch, weight_batch in batches.epoch(order):
                     batch_weight = float(weight_batch.sum())
                     if batch_weight > 0:
-                        batch_loss = self._train_batch(
-                            X_batch, y_batch, weight_batch, workspace, params
-                        )
+                        if per_sample_blocks:
+                            batch_loss = self._train_per_sample_block(
+                                X_batch, y_batch, weight_batch, workspace
+                            )
+                        else:
+                            batch_loss = self._train_batch(
+                                X_batch, y_batch, weight_batch, workspace, params
+                            )
                         if reference_loss is None:
                             reference_loss = batch_loss
                         if not np.isfinite(batch_loss):
@@ -981,6 +999,31 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         else:
             self._step(params, grad_coefs + (grad_intercepts or []), state)
         return batch_loss
+
+    def _per_sample_blocks(self, X, batch_size):
+        """Whether per-sample SGD can run block by block (see ``_online``)."""
+        return (
+            batch_size == 1
+            and self.solver == "sgd"
+            and self.momentum == 0
+            and self.alpha == 0
+            and len(self.coefs_) > 1
+            and not sp.issparse(X)
+        )
+
+    def _train_per_sample_block(self, X_block, y_block, weight_block, workspace):
+        """Per-sample SGD over a block of rows; the weighted mean objective."""
+        return sgd_per_sample_block(
+            X_block,
+            y_block,
+            weight_block,
+            self.coefs_,
+            self.intercepts_ if self.fit_intercept else None,
+            self.loss,
+            self.out_activation_,
+            self._optimizer_state["learning_rate"],
+            workspace,
+        )
 
     def _step(self, params, grads, state):
         if self.solver == "sgd":
@@ -1218,6 +1261,17 @@ class _BatchIterator:
             shape = (self.batch_size, self.X.shape[1])
             self.buffer = np.empty(shape, dtype=self.X.dtype)
         return np.take(self.X, rows, axis=0, out=self.buffer[: len(rows)])
+
+
+def _blas_threads_for(batch_size):
+    """One BLAS thread for small batches, whose products are too small to share.
+
+    Threads only add synchronisation to matrix-vector products and rank-one
+    updates, and on a busy machine they make them many times slower.
+    """
+    if batch_size <= _SMALL_BATCH:
+        return threadpool_limits(limits=1, user_api="blas")
+    return contextlib.nullcontext()
 
 
 def _check_weight_sum(sample_weight, what):

@@ -30,7 +30,7 @@ def _clipped(y_prob):
 
 def _weighted_mean(per_sample, sample_weight):
     if sample_weight is None:
-        return float(per_sample.mean())
+        return float(per_sample.sum() / per_sample.shape[0])
     return float(per_sample @ sample_weight / sample_weight.sum())
 
 
@@ -118,7 +118,8 @@ def squared_error(y_true, y_prob, sample_weight=None):
     >>> squared_error(np.array([[1.0, 0.0]]), np.array([[0.5, 0.5]]))
     0.25
     """
-    per_sample = ((y_prob - y_true) ** 2).mean(axis=1)
+    residual = y_prob - y_true
+    per_sample = np.einsum("ij,ij->i", residual, residual) / y_true.shape[1]
     return _weighted_mean(per_sample, sample_weight)
 
 

@@ -35,12 +35,12 @@ from ._losses import loss_function, output_delta
 
 def _matmul(a, b, out=None):
     """``a @ b`` written into ``out``; ``a`` may be a SciPy sparse matrix."""
-    if sp.issparse(a):
-        if out is None:
-            return np.asarray(a @ b)
-        out[...] = a @ b
-        return out
-    return np.matmul(a, b, out=out)
+    if isinstance(a, np.ndarray) or not sp.issparse(a):
+        return np.matmul(a, b, out=out)
+    if out is None:
+        return np.asarray(a @ b)
+    out[...] = a @ b
+    return out
 
 
 def init_parameters(layer_sizes, weight_init, random_state, dtype):

@@ -149,13 +149,16 @@ def sgd_rank_one_step(coefs, intercepts, activations, deltas, learning_rate, l2)
 
 def _rank_one_update(matrix, scale, row, vector):
     """``matrix += scale * outer(row[0], vector)`` in place (BLAS ``?ger``)."""
-    if sp.issparse(row):
+    if not isinstance(row, np.ndarray) and sp.issparse(row):
         row = row.tocsr()
         np.add.at(matrix, row.indices, scale * np.outer(row.data, vector))
         return
-    ger = get_blas_funcs("ger", (matrix,))
+    ger = _GER.get(matrix.dtype) or get_blas_funcs("ger", (matrix,))
     # a C-contiguous (m, n) matrix is the Fortran-contiguous (n, m) matrix.T
     ger(scale, vector, row[0], a=matrix.T, overwrite_a=True)
+
+
+_GER = {np.dtype(t): get_blas_funcs("ger", dtype=t) for t in (np.float32, np.float64)}
 
 
 def adam_step(params, grads, state, beta_1, beta_2, epsilon):
