@@ -1,0 +1,292 @@
+"""Fidelity to the original notebook's network (shared/reference).
+
+The notebook's ``NeuralNetwork`` is re-implemented here from the reference
+text, with its own math (``1 / (1 + exp(-x))``, the derivative
+``exp(-x) / (exp(-x) + 1) ** 2`` of the pre-activation, outer-product updates,
+per-sample SGD in order). Its weights are drawn as the notebook draws them after
+``np.random.seed(seed)``, but from a local ``RandomState(seed)``, which gives the
+same numbers without touching NumPy's global state.
+"""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.datasets import load_digits
+from threadpoolctl import threadpool_limits
+
+from sklearn_sigmoid_mlp import NOTEBOOK_PARAMS, SigmoidMLPClassifier
+from sklearn_sigmoid_mlp._network import init_parameters
+
+SIZES = [784, 128, 64, 10]
+SEED = 3
+N_TRAIN = 300
+N_TEST = 100
+MAX_RELATIVE_DIFFERENCE = 1e-10
+
+
+@pytest.fixture(autouse=True)
+def single_blas_thread():
+    """Run each test with one BLAS thread (small products; reproducible sums)."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
+class NotebookNetwork:
+    """The notebook's ``NeuralNetwork``, with a local random state.
+
+    Parameters
+    ----------
+    seed : int
+        The seed the notebook would pass to ``np.random.seed``.
+    learning_rate : float, default=0.001
+        The notebook's learning rate.
+    """
+
+    def __init__(self, seed, learning_rate=0.001):
+        rng = np.random.RandomState(seed)
+        self.sizes = SIZES
+        self.learning_rate = learning_rate
+        self.parameters = {
+            "W1": rng.randn(self.sizes[1], self.sizes[0])
+            * np.sqrt(1.0 / self.sizes[1]),
+            "W2": rng.randn(self.sizes[2], self.sizes[1])
+            * np.sqrt(1.0 / self.sizes[2]),
+            "W3": rng.randn(self.sizes[3], self.sizes[2])
+            * np.sqrt(1.0 / self.sizes[3]),
+        }
+
+    def sigmoid(self, x):
+        """The notebook's logistic function."""
+        return 1 / (1 + np.exp(-x))
+
+    def sigmoid_derivative(self, x):
+        """The notebook's derivative of the sigmoid, from the pre-activation."""
+        return np.exp(-x) / ((np.exp(-x) + 1) ** 2)
+
+    def forward_pass(self, x_train):
+        """Activations of every layer for one sample; returns the output."""
+        params = self.parameters
+        params["A0"] = x_train
+        params["Z1"] = np.dot(params["W1"], params["A0"])
+        params["A1"] = self.sigmoid(params["Z1"])
+        params["Z2"] = np.dot(params["W2"], params["A1"])
+        params["A2"] = self.sigmoid(params["Z2"])
+        params["Z3"] = np.dot(params["W3"], params["A2"])
+        params["A3"] = self.sigmoid(params["Z3"])
+        return params["A3"]
+
+    def back_propagation(self, y_train, output):
+        """The weight changes of one sample, as outer products."""
+        params = self.parameters
+        change_in_weights = {}
+        error3 = (
+            2
+            * (output - y_train)
+            / output.shape[0]
+            * self.sigmoid_derivative(params["Z3"])
+        )
+        change_in_weights["W3"] = np.outer(error3, params["A2"])
+        error2 = np.dot(error3, params["W3"]) * self.sigmoid_derivative(params["Z2"])
+        change_in_weights["W2"] = np.outer(error2, params["A1"])
+        error1 = np.dot(error2, params["W2"]) * self.sigmoid_derivative(params["Z1"])
+        change_in_weights["W1"] = np.outer(error1, params["A0"])
+        return change_in_weights
+
+    def train(self, x_train, y_train, x_test, y_test, epochs):
+        """Per-sample SGD in order; returns the test accuracy after each epoch."""
+        accuracies = []
+        for _ in range(epochs):
+            for x, y in zip(x_train, y_train):
+                output = self.forward_pass(x)
+                changes_in_weights = self.back_propagation(y, output)
+                for key, value in changes_in_weights.items():
+                    self.parameters[key] -= self.learning_rate * value
+            accuracies.append(
+                np.mean(
+                    [
+                        np.argmax(self.forward_pass(x)) == np.argmax(y)
+                        for x, y in zip(x_test, y_test)
+                    ]
+                )
+            )
+        return accuracies
+
+    def weights(self):
+        """Copies of ``W1, W2, W3`` in the notebook's ``(n_out, n_in)`` layout."""
+        return [self.parameters[f"W{i}"].copy() for i in (1, 2, 3)]
+
+    def predict(self, x_test):
+        """The notebook's prediction, ``argmax`` of the output, for each row."""
+        return np.array([np.argmax(self.forward_pass(x)) for x in x_test])
+
+
+def mnist_like_data():
+    """Rows of 784 features in ``[0, 1]``: digits upsampled to 28 x 28.
+
+    Returns
+    -------
+    X_train, X_test : ndarray of shape (N_TRAIN, 784), (N_TEST, 784)
+        Pixel intensities.
+    labels_train, labels_test : ndarray of int
+        Digits 0-9; every class is in the training rows.
+    Y_train, Y_test : ndarray of int
+        The notebook's one-hot encoding of the labels.
+    """
+    digits = load_digits()
+    pixel = (np.arange(28) * 8) // 28  # nearest-neighbour upsampling 8 -> 28
+    images = digits.images[: N_TRAIN + N_TEST][:, pixel][:, :, pixel] / 16.0
+    X = images.reshape(len(images), 784)
+    labels = digits.target[: N_TRAIN + N_TEST]
+    one_hot = np.zeros((len(labels), 10), dtype=int)
+    one_hot[np.arange(len(labels)), labels] = 1
+    assert len(np.unique(labels[:N_TRAIN])) == 10
+    return (
+        X[:N_TRAIN],
+        X[N_TRAIN:],
+        labels[:N_TRAIN],
+        labels[N_TRAIN:],
+        one_hot[:N_TRAIN],
+        one_hot[N_TRAIN:],
+    )
+
+
+def max_relative_difference(actual, expected):
+    """``max |actual - expected| / max |expected|``."""
+    return float(np.max(np.abs(actual - expected)) / np.max(np.abs(expected)))
+
+
+def test_notebook_params_match_the_notebook():
+    """NOTEBOOK_PARAMS hold the notebook's settings."""
+    expected = {
+        "hidden_layer_sizes": (128, 64),
+        "loss": "squared_error",
+        "solver": "sgd",
+        "learning_rate": "constant",
+        "learning_rate_init": 0.001,
+        "momentum": 0.0,
+        "alpha": 0.0,
+        "batch_size": 1,
+        "shuffle": False,
+        "fit_intercept": False,
+        "weight_init": "notebook",
+        "max_iter": 50,
+    }
+    assert {key: NOTEBOOK_PARAMS[key] for key in expected} == expected
+    # whatever else it sets must be a valid parameter
+    SigmoidMLPClassifier(**NOTEBOOK_PARAMS)._validate_params()
+
+
+def test_notebook_initial_weights():
+    """``weight_init="notebook"`` draws exactly the notebook's initial weights."""
+    notebook = NotebookNetwork(SEED)
+    coefs, intercepts = init_parameters(
+        SIZES, "notebook", np.random.RandomState(SEED), np.float64
+    )
+    for coef, weights in zip(coefs, notebook.weights()):
+        assert coef.shape == weights.T.shape
+        np.testing.assert_array_equal(coef, weights.T)
+    for intercept in intercepts:
+        assert not intercept.any()
+
+
+@pytest.mark.parametrize("target", ["labels", "one_hot"])
+@pytest.mark.parametrize("input_format", ["dense", "csr"])
+def test_one_epoch_equals_the_notebook(target, input_format):
+    """One epoch with NOTEBOOK_PARAMS gives the notebook's weights, transposed.
+
+    The notebook's one-hot targets and the integer labels both give the same
+    ten sigmoid outputs; CSR input goes through the sparse update.
+    """
+    X_train, X_test, labels, _, Y_train, Y_test = mnist_like_data()
+    notebook = NotebookNetwork(SEED)
+    notebook.train(X_train, Y_train, X_test, Y_test, epochs=1)
+    expected = notebook.weights()
+
+    X = sp.csr_matrix(X_train) if input_format == "csr" else X_train
+    y = labels if target == "labels" else Y_train
+    # NOTEBOOK_PARAMS has max_iter=50: ``**NOTEBOOK_PARAMS, max_iter=1`` would
+    # be a TypeError, so the override goes into a merged dict
+    params = {**NOTEBOOK_PARAMS, "max_iter": 1}
+    clf = SigmoidMLPClassifier(**params, random_state=SEED).fit(X, y)
+
+    assert clf.n_iter_ == 1
+    assert clf.t_ == N_TRAIN
+    assert len(clf.coefs_) == 3
+    differences = []
+    for coef, weights in zip(clf.coefs_, expected):
+        difference = max_relative_difference(coef, weights.T)
+        differences.append(difference)
+        assert difference < MAX_RELATIVE_DIFFERENCE
+        np.testing.assert_allclose(
+            coef, weights.T, rtol=MAX_RELATIVE_DIFFERENCE, atol=1e-14
+        )
+    print(
+        f"\n[{target}, {input_format}] max relative difference per layer: "
+        + ", ".join(f"{difference:.3e}" for difference in differences)
+        + f"; maximum {max(differences):.3e}"
+    )
+    # training moved the weights well beyond the tolerance
+    initial = NotebookNetwork(SEED).weights()
+    for coef, weights in zip(clf.coefs_, initial):
+        assert max_relative_difference(coef, weights.T) > 1e3 * MAX_RELATIVE_DIFFERENCE
+
+
+def test_general_sgd_path_equals_the_notebook():
+    """The full-gradient SGD step (not the rank-one shortcut) also matches.
+
+    A momentum of 1e-300 sends batches of one sample through ``sgd_step`` with
+    formed gradients, while its contribution, ``1e-300 * velocity``, vanishes
+    in floating point: the update is the notebook's plain SGD step.
+    """
+    X_train, X_test, labels, _, Y_train, Y_test = mnist_like_data()
+    notebook = NotebookNetwork(SEED)
+    notebook.train(X_train, Y_train, X_test, Y_test, epochs=1)
+    params = {**NOTEBOOK_PARAMS, "momentum": 1e-300, "max_iter": 1}
+    clf = SigmoidMLPClassifier(**params, random_state=SEED).fit(X_train, labels)
+    for coef, weights in zip(clf.coefs_, notebook.weights()):
+        assert max_relative_difference(coef, weights.T) < MAX_RELATIVE_DIFFERENCE
+
+
+@pytest.mark.parametrize("learning_rate", [0.001, 0.3])
+def test_two_epochs_accuracy_equals_the_notebook(learning_rate):
+    """Per-epoch test accuracy and predictions of two epochs match the notebook.
+
+    At the notebook's rate of 0.001 two epochs over 300 rows barely move the
+    predictions; at 0.3 they change from epoch to epoch, so the comparison
+    has something to compare.
+    """
+    X_train, X_test, labels, labels_test, Y_train, Y_test = mnist_like_data()
+    notebook = NotebookNetwork(SEED, learning_rate=learning_rate)
+    params = {
+        **NOTEBOOK_PARAMS,
+        "learning_rate_init": learning_rate,
+        "max_iter": 1,
+        "warm_start": True,
+    }
+    clf = SigmoidMLPClassifier(**params, random_state=SEED)
+    notebook_accuracies, accuracies = [], []
+    for _ in range(2):
+        notebook_accuracies += notebook.train(
+            X_train, Y_train, X_test, Y_test, epochs=1
+        )
+        clf.fit(X_train, labels)
+        accuracies.append(clf.score(X_test, labels_test))
+        np.testing.assert_array_equal(clf.predict(X_test), notebook.predict(X_test))
+    notebook_accuracies = [float(accuracy) for accuracy in notebook_accuracies]
+    print(
+        f"\nlearning rate {learning_rate}: per-epoch accuracy notebook "
+        f"{notebook_accuracies}, ours {accuracies}"
+    )
+    assert clf.n_iter_ == 2
+    assert accuracies == pytest.approx(notebook_accuracies, abs=1e-12)
+    if learning_rate > 0.1:
+        assert accuracies[1] != accuracies[0]
+        assert len(np.unique(clf.predict(X_test))) >= 5
+    for coef, weights in zip(clf.coefs_, notebook.weights()):
+        assert max_relative_difference(coef, weights.T) < MAX_RELATIVE_DIFFERENCE
+
+    # two epochs in one call are the same two epochs
+    params = {**params, "max_iter": 2, "warm_start": False}
+    two_epochs = SigmoidMLPClassifier(**params, random_state=SEED).fit(X_train, labels)
+    for coef, continued in zip(two_epochs.coefs_, clf.coefs_):
+        np.testing.assert_allclose(coef, continued, rtol=1e-12, atol=1e-15)
