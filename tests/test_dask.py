@@ -1,0 +1,213 @@
+"""Integration tests: scaling out on a real Dask cluster.
+
+A module-scoped fixture starts a ``distributed.LocalCluster`` of two worker
+processes bound to 127.0.0.1 (no dashboard). ``GridSearchCV`` runs its fits
+there through joblib's ``"dask"`` backend, and dask-ml's ``Incremental``
+trains by ``partial_fit`` over the blocks of a dask array. Nothing is mocked.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+from sklearn.metrics import accuracy_score
+from sklearn.model_selection import GridSearchCV
+
+from sklearn_sigmoid_mlp import SigmoidMLPClassifier
+
+distributed = pytest.importorskip("distributed")
+da = pytest.importorskip("dask.array")
+dask_ml_wrappers = pytest.importorskip("dask_ml.wrappers")
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+CLUSTER_CALL = (
+    "LocalCluster(n_workers=2, threads_per_worker=1, processes=True, "
+    'host="127.0.0.1", dashboard_address=None)'
+)
+
+
+@pytest.fixture(scope="module")
+def client():
+    """A two-process Dask cluster on 127.0.0.1 and a client connected to it.
+
+    Yields
+    ------
+    client : distributed.Client
+        Closed, with its cluster, when the module's tests are done.
+    """
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+    )
+    dask_client = distributed.Client(cluster)
+    try:
+        dask_client.wait_for_workers(2, timeout=60)
+        yield dask_client
+    finally:
+        dask_client.close()
+        cluster.close()
+
+
+@pytest.fixture(scope="module")
+def digits():
+    """Digits scaled to [0, 1]: 1797 samples, 64 features, 10 classes."""
+    X, y = load_digits(return_X_y=True)
+    return X / 16.0, y
+
+
+def accuracy_and_pid_scorer():
+    """A multi-metric scorer that also records the process that scored.
+
+    Returns
+    -------
+    scorer : callable
+        ``scorer(estimator, X, y)`` gives ``{"accuracy": ..., "pid": ...}``.
+        A local function, so that cloudpickle ships it to the workers by
+        value (the workers cannot import this test module).
+    """
+
+    def scorer(estimator, X, y):
+        return {"accuracy": accuracy_score(y, estimator.predict(X)), "pid": os.getpid()}
+
+    return scorer
+
+
+def make_search():
+    """The grid search run both on the cluster and locally."""
+    return GridSearchCV(
+        SigmoidMLPClassifier(max_iter=30, learning_rate_init=0.01, random_state=0),
+        {"hidden_layer_sizes": [(8,), (16,)], "alpha": [1e-4, 1e-1]},
+        cv=3,
+        scoring=accuracy_and_pid_scorer(),
+        refit="accuracy",
+    )
+
+
+def test_cluster_listens_only_on_localhost(client):
+    info = client.scheduler_info()
+    addresses = [client.scheduler.address, *info["workers"]]
+    assert len(info["workers"]) == 2
+    assert all(a.startswith("tcp://127.0.0.1:") for a in addresses), addresses
+    worker_pids = set(client.run(os.getpid).values())
+    assert len(worker_pids) == 2
+    assert os.getpid() not in worker_pids  # processes=True: separate processes
+
+
+def test_grid_search_runs_on_the_workers_and_matches_local(client, digits):
+    X, y = digits
+    worker_pids = set(client.run(os.getpid).values())
+    with joblib.parallel_config(backend="dask"):
+        on_dask = make_search().fit(X, y)
+    local = make_search().fit(X, y)  # joblib's default backend, n_jobs=None
+
+    split_pids = {
+        int(pid)
+        for split in range(3)
+        for pid in on_dask.cv_results_[f"split{split}_test_pid"]
+    }
+    assert split_pids, "no fit recorded its process"
+    assert split_pids <= worker_pids  # every fit was scored on a worker
+    assert os.getpid() not in split_pids
+    local_pids = {int(p) for p in local.cv_results_["split0_test_pid"]}
+    assert local_pids == {os.getpid()}
+
+    np.testing.assert_array_equal(
+        on_dask.cv_results_["mean_test_accuracy"],
+        local.cv_results_["mean_test_accuracy"],
+    )
+    assert on_dask.best_params_ == local.best_params_
+    assert on_dask.best_score_ == local.best_score_
+    assert on_dask.best_score_ > 0.85
+
+
+def test_incremental_trains_over_dask_blocks(client, digits):
+    X, y = digits
+    X_train, y_train = X[::2].astype(np.float32), y[::2]
+    X_test, y_test = X[1::2].astype(np.float32), y[1::2]
+    X_blocks = da.from_array(X_train, chunks=(150, 64))
+    y_blocks = da.from_array(y_train, chunks=150)
+    n_blocks = X_blocks.numblocks[0]
+    assert n_blocks == 6
+    classes = np.arange(10)
+    inc = dask_ml_wrappers.Incremental(
+        SigmoidMLPClassifier(
+            hidden_layer_sizes=(16,),
+            learning_rate_init=0.03,
+            batch_size=50,
+            random_state=0,
+        ),
+        scoring="accuracy",
+        shuffle_blocks=False,
+    )
+    with distributed.get_task_stream(client) as stream:
+        inc.fit(X_blocks, y_blocks, classes=classes)
+    for _ in range(4):  # more passes over the blocks
+        inc.partial_fit(X_blocks, y_blocks, classes=classes)
+
+    # one partial_fit (one epoch) per block and per pass
+    assert inc.estimator_.n_iter_ == 5 * n_blocks
+    assert inc.estimator_.t_ == 5 * len(X_train)
+    workers = set(client.scheduler_info()["workers"])
+    fit_tasks = [t for t in stream.data if "fit" in str(t["key"])]
+    assert fit_tasks, [t["key"] for t in stream.data]
+    assert {t["worker"] for t in fit_tasks} <= workers
+
+    # the same passes in this process, block by block, give the same network
+    local = SigmoidMLPClassifier(
+        hidden_layer_sizes=(16,), learning_rate_init=0.03, batch_size=50, random_state=0
+    )
+    for _ in range(5):
+        for start in range(0, len(X_train), 150):
+            block = slice(start, start + 150)
+            local.partial_fit(X_train[block], y_train[block], classes=classes)
+    for a, b in zip(inc.estimator_.coefs_, local.coefs_):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+    X_test_blocks = da.from_array(X_test, chunks=(150, 64))
+    y_test_blocks = da.from_array(y_test, chunks=150)
+    predictions = inc.predict(X_test_blocks)
+    assert isinstance(predictions, da.Array)
+    assert predictions.shape == (len(X_test),)
+    predicted = predictions.compute()
+    np.testing.assert_array_equal(predicted, inc.estimator_.predict(X_test))
+    proba = inc.predict_proba(X_test_blocks)
+    assert isinstance(proba, da.Array)
+    np.testing.assert_allclose(proba.compute().sum(axis=1), 1, rtol=1e-5)
+    score = inc.score(X_test_blocks, y_test_blocks)
+    assert score == pytest.approx(accuracy_score(y_test, predicted))
+    assert score > 0.85
+
+
+def _readme_section(title):
+    """The Python code blocks of one README section, in order."""
+    text = README.read_text(encoding="utf-8")
+    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", text, re.S | re.M)
+    if match is None:
+        pytest.fail(f"README.md has no section '## {title}'")
+    return re.findall(r"```python\n(.*?)```", match.group(1), re.S)
+
+
+def test_readme_scaling_out_snippets_run(client):
+    blocks = _readme_section("Scaling out")
+    assert len(blocks) == 4
+    setup, search_block, incremental_block, teardown = blocks
+    assert "client.close()" in teardown
+    assert "cluster.close()" in teardown
+    # the README starts the very cluster that the fixture starts
+    code = re.sub(r"\s+", "", setup).replace(",)", ")")
+    assert re.sub(r"\s+", "", CLUSTER_CALL) in code
+    # the search and incremental snippets run as written, on the fixture's cluster
+    namespace = {"client": client}
+    exec(search_block, namespace)
+    assert namespace["search"].best_score_ > 0.85
+    exec(incremental_block, namespace)
+    assert namespace["inc"].score(namespace["X_blocks"], namespace["y_blocks"]) > 0.85
