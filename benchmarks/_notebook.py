@@ -48,6 +48,7 @@ class NotebookNetwork:
     Examples
     --------
     >>> import numpy as np
+    >>> from _notebook import NotebookNetwork
     >>> net = NotebookNetwork(np.random.RandomState(0))
     >>> net.parameters["W1"].shape
     (128, 784)
