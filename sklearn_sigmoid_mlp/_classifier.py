@@ -574,8 +574,15 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         """
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        target_type = type_of_target(y)
+        try:
+            check_classification_targets(y)
+            target_type = type_of_target(y)
+        except TypeError as error:
+            # numpy sorts the labels to find them: mixed types fail to compare
+            raise ValueError(
+                "y has labels of mixed types that cannot be sorted together, "
+                f"such as strings and numbers ({error})."
+            ) from error
         if target_type not in ("binary", "multiclass", "multilabel-indicator"):
             raise ValueError(
                 f"{type(self).__name__} supports binary, multiclass and "
