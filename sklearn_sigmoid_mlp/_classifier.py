@@ -678,15 +678,23 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
 
     def _effective_sample_weight(self, sample_weight, X, label_index, incremental):
         """Sample weights times class weights: a new array, never the caller's."""
-        sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=X.dtype, ensure_non_negative=True, copy=True
-        )
+        try:
+            # float64 first: casting huge weights to float32 would overflow
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=np.float64, ensure_non_negative=True, copy=True
+            )
+        except ValueError as error:
+            message = str(error).lower()
+            if "sample" in message and "weight" in message:
+                raise
+            raise ValueError(f"Invalid sample_weight: {error}") from error
         if not np.any(sample_weight > 0):
             raise ValueError(
                 "sample_weight must contain at least one positive value; all "
                 "the sample weights are zero."
             )
-        _check_weight_sum(sample_weight, "sample_weight")
+        _check_weight_sum(sample_weight, "sample_weight", X.dtype)
+        sample_weight = sample_weight.astype(X.dtype, copy=False)
         if self.class_weight is None:
             return sample_weight
         if label_index is None:
@@ -735,7 +743,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                 f"positive value; all are zero with class_weight="
                 f"{self.class_weight!r}."
             )
-        _check_weight_sum(sample_weight, "sample_weight times class_weight")
+        _check_weight_sum(sample_weight, "sample_weight times class_weight", X.dtype)
         return sample_weight
 
     def _initialize(self, layer_sizes, rng, dtype):
@@ -1281,18 +1289,20 @@ def _blas_threads_for(batch_size):
     return contextlib.nullcontext()
 
 
-def _check_weight_sum(sample_weight, what):
+def _check_weight_sum(sample_weight, what, dtype):
     """Reject weights so large that weighted sums of losses would overflow."""
     # a per-sample loss is below 1e6 (log-loss clipped at eps, summed over the
     # outputs), so a total weight below max / 1e6 keeps every weighted sum finite
-    limit = float(np.finfo(sample_weight.dtype).max) / 1e6
+    limit = float(np.finfo(dtype).max) / 1e6
     largest = float(sample_weight.max())
     # sum(w / largest) <= n_samples never overflows, unlike sum(w); a Python
     # float product overflows to inf without a warning
-    if not float((sample_weight / largest).sum()) * largest <= limit:
+    if not (
+        largest <= limit and float((sample_weight / largest).sum()) * largest <= limit
+    ):
         raise ValueError(
             f"{what} is too large: the weights must sum to at most {limit:.3g} "
-            f"for {sample_weight.dtype} data. Rescale the sample weights."
+            f"for {np.dtype(dtype)} data. Rescale the sample weights."
         )
 
 
