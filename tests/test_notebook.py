@@ -155,27 +155,6 @@ def max_relative_difference(actual, expected):
     return float(np.max(np.abs(actual - expected)) / np.max(np.abs(expected)))
 
 
-def test_notebook_params_match_the_notebook():
-    """NOTEBOOK_PARAMS hold the notebook's settings."""
-    expected = {
-        "hidden_layer_sizes": (128, 64),
-        "loss": "squared_error",
-        "solver": "sgd",
-        "learning_rate": "constant",
-        "learning_rate_init": 0.001,
-        "momentum": 0.0,
-        "alpha": 0.0,
-        "batch_size": 1,
-        "shuffle": False,
-        "fit_intercept": False,
-        "weight_init": "notebook",
-        "max_iter": 50,
-    }
-    assert {key: NOTEBOOK_PARAMS[key] for key in expected} == expected
-    # whatever else it sets must be a valid parameter
-    SigmoidMLPClassifier(**NOTEBOOK_PARAMS)._validate_params()
-
-
 def test_notebook_initial_weights():
     """``weight_init="notebook"`` draws exactly the notebook's initial weights."""
     notebook = NotebookNetwork(SEED)
