@@ -770,6 +770,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         )
 
     def _check_continuation(self, layer_sizes):
+        self._make_arrays_writeable()
         current = [self.coefs_[0].shape[0]] + [c.shape[1] for c in self.coefs_]
         if current != layer_sizes:
             raise ValueError(
@@ -789,6 +790,18 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
             self.best_loss_ = np.inf
             self.validation_scores_ = None
             self.best_validation_score_ = None
+
+    def _make_arrays_writeable(self):
+        """Copy read-only trained arrays (e.g. from ``joblib.load(mmap_mode="r")``).
+
+        Training updates the arrays in place; a model memory-mapped read-only
+        from a file is trained on private copies, and the file is not changed.
+        """
+        self.coefs_ = [_writeable(c) for c in self.coefs_]
+        self.intercepts_ = [_writeable(b) for b in self.intercepts_]
+        for key, value in self._optimizer_state.items():
+            if isinstance(value, list):
+                self._optimizer_state[key] = [_writeable(a) for a in value]
 
     def _parameters(self):
         """The trained parameter arrays, in the optimizer's order."""
@@ -1216,7 +1229,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
             return np.log(proba, out=proba)
 
     def __getstate__(self):
-        state = super().__getstate__()
+        # a copy: on Python >= 3.11 the base class returns the live __dict__
+        state = dict(super().__getstate__())
         state["_sklearn_sigmoid_mlp_version"] = __version__
         return state
 
@@ -1276,6 +1290,10 @@ class _BatchIterator:
             shape = (self.batch_size, self.X.shape[1])
             self.buffer = np.empty(shape, dtype=self.X.dtype)
         return np.take(self.X, rows, axis=0, out=self.buffer[: len(rows)])
+
+
+def _writeable(array):
+    return array if array.flags.writeable else array.copy()
 
 
 def _blas_threads_for(batch_size):
