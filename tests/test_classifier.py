@@ -923,10 +923,10 @@ def digits_cv_accuracy(model):
 
     Parameters
     ----------
-    model : {"ours", "mlp_raw", "mlp_minmax"}
+    model : {"ours", "mlp_minmax"}
         ``make_pipeline(MinMaxScaler(), SigmoidMLPClassifier(random_state=0))``;
-        ``MLPClassifier(hidden_layer_sizes=(128, 64), activation="logistic",
-        random_state=0)`` on the raw pixels (0-16); the same after MinMaxScaler.
+        the same with ``MLPClassifier(hidden_layer_sizes=(128, 64),
+        activation="logistic", random_state=0)``.
 
     Returns
     -------
