@@ -878,6 +878,9 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                         break
 
                 if epoch_weight == 0:
+                    if stop == "diverged":
+                        # the first batch (or block) failed, maybe after steps
+                        _restore(params, state, last_good)
                     break
                 epoch_loss /= epoch_weight
                 if (
