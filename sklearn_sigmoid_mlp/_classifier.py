@@ -933,12 +933,28 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                 and min(n_val, n_samples - n_val) >= n_classes
             ):
                 stratify = label_index
-        train_index, val_index = train_test_split(
-            np.arange(n_samples),
-            test_size=self.validation_fraction,
-            random_state=self._validation_seed,
-            stratify=stratify,
-        )
+        try:
+            train_index, val_index = train_test_split(
+                np.arange(n_samples),
+                test_size=self.validation_fraction,
+                random_state=self._validation_seed,
+                stratify=stratify,
+            )
+        except ValueError as error:
+            raise ValueError(
+                f"early_stopping cannot hold out validation_fraction="
+                f"{self.validation_fraction} of {n_samples} samples: {error}"
+            ) from error
+        for part, index in (("training", train_index), ("validation", val_index)):
+            # accuracy_score fails on weights that are all zero, and a training
+            # part without weight would train nothing
+            if not np.any(sample_weight[index] > 0):
+                raise ValueError(
+                    f"early_stopping: the {part} part of the validation split "
+                    "has no sample of positive weight. Give more samples a "
+                    "positive sample_weight, change validation_fraction, or set "
+                    "early_stopping=False."
+                )
         validation = (
             X[val_index],
             self._decode(y[val_index]),
