@@ -722,13 +722,19 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                     self.class_weight, classes=self.classes_, y=self.classes_
                 )
             else:
-                present = np.unique(label_index)
+                # classes whose samples all weigh zero are absent: their
+                # balanced weight would be infinite
+                totals = np.bincount(
+                    label_index, weights=sample_weight, minlength=n_classes
+                )
+                present = np.flatnonzero(totals > 0)
+                weighed = totals[label_index] > 0
                 weights = np.ones(n_classes)
                 weights[present] = compute_class_weight(
                     "balanced",
                     classes=present,
-                    y=label_index,
-                    sample_weight=sample_weight,
+                    y=label_index[weighed],
+                    sample_weight=sample_weight[weighed],
                 )
         if not np.all(np.isfinite(weights) & (weights >= 0)):
             raise ValueError(
