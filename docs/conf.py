@@ -10,6 +10,7 @@ intersphinx inventories written from the text files in ``_intersphinx/``
 (see :func:`_write_local_inventories`), never through downloaded ones.
 """
 
+import inspect
 import re
 import zlib
 from pathlib import Path
@@ -174,9 +175,14 @@ def _module_comment_docs(app, what, name, obj, options, lines):
 
     autodoc reads ``#:`` comments only in the module it documents; the
     public ``sklearn_sigmoid_mlp.NOTEBOOK_PARAMS`` is defined, with its
-    comment, in a private module.
+    comment, in a private module. Without this, a dict would be documented
+    by the docstring of :class:`dict`.
     """
-    if what != "data" or any(line.strip() for line in lines):
+    if what != "data":
+        return
+    type_doc = inspect.cleandoc(type(obj).__doc__ or "")
+    text = "\n".join(lines).strip()
+    if text and text != type_doc:  # a docstring of its own: keep it
         return
     from sphinx.pycode import ModuleAnalyzer
 

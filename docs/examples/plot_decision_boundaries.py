@@ -97,6 +97,6 @@ plt.show()
 # One hidden unit draws a straight boundary: enough for the nearly linear
 # data, not for the moons or the circles. Three units bend it around the
 # moons and close it around the inner circle. On the noisy, nearly linear
-# data the extra units do harm: the boundary bends around individual training
-# points and the test accuracy drops, which a larger ``alpha`` or early
-# stopping would prevent.
+# data the extra units buy nothing: they bend the boundary around individual
+# training points, and the widest network scores lower on the test points,
+# which a larger ``alpha`` or early stopping would prevent.
