@@ -78,8 +78,6 @@ numpydoc_validation_exclude = {
     # a dict: its ``#:`` doc-comment cannot hold a doctest; the user guide's
     # notebook page has tested examples of it
     r"\.NOTEBOOK_PARAMS$",
-    # a private helper without an Examples section yet (reported upstream)
-    r"_network\.workspace_rows$",
 }
 
 # -- HTML ------------------------------------------------------------------
@@ -198,16 +196,6 @@ def _module_comment_docs(app, what, name, obj, options, lines):
             return
 
 
-def _escape_shape_names(app, what, name, obj, options, lines):
-    """Quote attribute names used as shapes, e.g. ``(n_features_in_,)``.
-
-    Left bare, docutils reads ``n_features_in_`` as a hyperlink reference.
-    """
-    for i, line in enumerate(lines):
-        lines[i] = re.sub(r"\((\w+_),\)", r"(`\1`,)", line)
-
-
 def setup(app):
     # before numpydoc (priority 500), which then sees the fixed docstrings
     app.connect("autodoc-process-docstring", _module_comment_docs, priority=400)
-    app.connect("autodoc-process-docstring", _escape_shape_names, priority=400)

@@ -145,6 +145,15 @@ def workspace_rows(workspace, n_rows):
     -------
     workspace : dict
         The same buffers; per-sample buffers sliced to ``n_rows`` rows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sigmoid_mlp._network import allocate_workspace, workspace_rows
+    >>> ws = allocate_workspace([4, 3, 2], 10, np.float64)
+    >>> rows = workspace_rows(ws, 7)
+    >>> rows["deltas"][0].shape, np.shares_memory(rows["deltas"][0], ws["deltas"][0])
+    ((7, 3), True)
     """
     rows = dict(workspace)
     for key in ("activations", "deltas", "derivatives"):

@@ -1,0 +1,78 @@
+"""The main job, ``python -m sklearn_sigmoid_mlp``.
+
+pytest's ``--doctest-modules`` skips files named ``__main__.py``, so the
+examples of :func:`sklearn_sigmoid_mlp.__main__.main` run here.
+"""
+
+import doctest
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import sklearn_sigmoid_mlp.__main__ as main_module
+from sklearn_sigmoid_mlp.__main__ import main
+
+EPOCH_LINE = re.compile(
+    r"^Epoch +(\d+) \| loss (\d+\.\d+) \| held-out accuracy (\d+\.\d+)% \| "
+)
+
+
+def test_main_docstring_examples_run():
+    """The doctest of ``main`` passes (it would otherwise never run)."""
+    finder = doctest.DocTestFinder()
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    tests = finder.find(main_module.main, "main", globs={})
+    assert tests and tests[0].examples
+    for test in tests:
+        runner.run(test)
+    assert runner.failures == 0
+
+
+def test_main_prints_one_line_per_epoch_and_the_test_accuracy(capsys):
+    """Digits by default: loss and held-out accuracy per epoch, then the final."""
+    assert main(["--max-iter", "3", "--hidden", "16"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    epochs = [EPOCH_LINE.match(line) for line in lines if line.startswith("Epoch")]
+    assert [int(m.group(1)) for m in epochs] == [1, 2, 3]
+    losses = [float(m.group(2)) for m in epochs]
+    assert losses[-1] < losses[0]
+    assert lines[0].startswith("Data: scikit-learn's digits, 1617 training and 180")
+    final = re.match(r"Test accuracy after 3 epochs: (\d+\.\d+)%", lines[-1])
+    assert final and float(final.group(1)) == float(epochs[-1].group(3))
+
+
+def test_main_reads_an_npz_file_and_uses_the_notebook_settings(tmp_path, capsys):
+    """``--data PATH.npz`` with arrays data/target; ``--notebook`` settings."""
+    rng = np.random.RandomState(0)
+    target = rng.randint(0, 3, size=120)
+    data = (rng.rand(120, 20) * 50 + 60 * target[:, None] * (np.arange(20) < 5)).astype(
+        np.uint8
+    )
+    path = tmp_path / "small.npz"
+    np.savez(path, data=data, target=target)
+    assert main(["--data", str(path), "--notebook", "--max-iter", "2"]) == 0
+    out = capsys.readouterr().out
+    assert f"Data: {path}, 108 training and 12 test rows, 20 features" in out
+    assert "loss='squared_error'" in out and "weight_init='notebook'" in out
+    assert out.count("\nEpoch ") == 2
+
+
+def test_help_explains_the_options():
+    """``python -m sklearn_sigmoid_mlp --help`` in a real process."""
+    result = subprocess.run(
+        [sys.executable, "-m", "sklearn_sigmoid_mlp", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    for option in ("--data", "--openml", "--notebook", "--max-iter", "--float32"):
+        assert option in result.stdout
+
+
+def test_bad_option_is_an_error():
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--no-such-option"])
+    assert exit_info.value.code == 2
