@@ -1,0 +1,31 @@
+"""Shared test configuration: Hypothesis profiles and statistics.
+
+Profiles (choose with ``HYPOTHESIS_PROFILE=<name>`` or
+``--hypothesis-profile=<name>``):
+
+- ``"ci"``, the default: 200 examples per property, no deadline, derandomized
+  (the same examples on every run, so that CI is deterministic);
+- ``"dev"``: a quick 25-example pass while editing;
+- ``"explore"``: 2000 random examples per property, to hunt for new failures.
+
+Hypothesis statistics (the number of cases tried per property, how long they
+took, and the outcomes and defects drawn) are printed at the end of every run,
+as if ``--hypothesis-show-statistics`` had been given.
+"""
+
+import os
+
+from hypothesis import settings
+
+settings.register_profile(
+    "ci", max_examples=200, deadline=None, derandomize=True, print_blob=True
+)
+settings.register_profile("dev", max_examples=25, deadline=None, print_blob=True)
+settings.register_profile("explore", max_examples=2000, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_configure(config):
+    # the option of Hypothesis' pytest plugin, ``--hypothesis-show-statistics``
+    if hasattr(config.option, "hypothesis_show_statistics"):
+        config.option.hypothesis_show_statistics = True
