@@ -552,9 +552,11 @@ def test_sigint_during_fit_keeps_the_last_completed_batch(tmp_path):
     assert reference.loss_curve_ == result["loss_curve"]
 
 
-def test_sigint_during_partial_fit_keeps_the_last_completed_batch(tmp_path):
-    params = {"hidden_layer_sizes": (32,), "batch_size": 10, "shuffle": False}
-    params["random_state"] = 0
+# with one batch per call, every SIGINT in training lands in the last batch
+@pytest.mark.parametrize("batch_size", [10, 4000])
+def test_sigint_during_partial_fit_keeps_the_last_completed_batch(tmp_path, batch_size):
+    params = {"hidden_layer_sizes": (32,), "batch_size": batch_size}
+    params.update(shuffle=False, random_state=0)
     result, arrays = _interrupt_child(tmp_path, "partial_fit", params, after_epochs=2)
 
     _check_interrupted(result)
@@ -598,6 +600,63 @@ def test_sigint_during_fit_with_early_stopping_restores_the_best_epoch(tmp_path)
     assert reference.validation_scores_ == scores[:best_epoch]
     for saved, array in zip(arrays, reference.coefs_ + reference.intercepts_):
         assert np.array_equal(saved, array)
+
+
+EPOCH_END_CHILD = textwrap.dedent(
+    """
+    import os, signal, sys, warnings
+    import numpy as np
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    from sklearn_sigmoid_mlp import SigmoidMLPClassifier
+
+    method, report = sys.argv[1], sys.argv[2]
+
+    class SignalOnReport:
+        # Ctrl-C exactly while the epoch is reported: after its last batch
+        def __init__(self, stream):
+            self.stream = stream
+
+        def write(self, text):
+            if text.startswith(report):
+                os.kill(os.getpid(), signal.SIGINT)
+            return self.stream.write(text)
+
+        def flush(self):
+            self.stream.flush()
+
+    rng = np.random.RandomState(0)
+    X = rng.randn(60, 3)
+    y = (X[:, 0] > 0).astype(int)
+    clf = SigmoidMLPClassifier(hidden_layer_sizes=(4,), max_iter=2, verbose=True)
+    stdout, sys.stdout = sys.stdout, SignalOnReport(sys.stdout)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if method == "fit":
+            clf.fit(X, y)
+        else:
+            clf.partial_fit(X, y, classes=[0, 1])
+    sys.stdout = stdout
+    warned = any("interrupted" in str(w.message) for w in caught)
+    print("RESULT", clf.stop_reason_, clf.n_iter_, warned)
+    """
+)
+
+
+@pytest.mark.parametrize(
+    ("method", "report"), [("partial_fit", "Iteration 1,"), ("fit", "Iteration 2,")]
+)
+def test_sigint_after_the_last_batch_is_reported_not_swallowed(method, report):
+    completed = subprocess.run(
+        [sys.executable, "-c", EPOCH_END_CHILD, method, report],
+        capture_output=True,
+        text=True,
+        timeout=CHILD_TIMEOUT,
+        check=True,
+    )
+    last_line = completed.stdout.strip().splitlines()[-1]
+    n_epochs = report.split()[1].rstrip(",")
+    assert last_line == f"RESULT interrupted {n_epochs} True", completed.stderr
 
 
 # ------------------------------------------------------------------ max_time
