@@ -79,7 +79,8 @@ NOTEBOOK_PARAMS = {
 # batches of at most this many rows train with one BLAS thread
 _SMALL_BATCH = 16
 
-# an epoch loss this many times the loss of the initial model means divergence
+# an epoch loss this many times the loss where training started (at least the
+# loss of chance-level predictions) means divergence
 _DIVERGENCE_FACTOR = 10.0
 
 # a blow-up in training overflows to inf/NaN: the divergence guard detects it
@@ -866,7 +867,10 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                                 X_batch, y_batch, weight_batch, workspace, params
                             )
                         if reference_loss is None:
-                            reference_loss = batch_loss
+                            # the model's loss where this call starts, or that of
+                            # uniform predictions if higher: a well-trained model
+                            # meeting a new class is no divergence
+                            reference_loss = max(batch_loss, self._chance_loss())
                         if not np.isfinite(batch_loss):
                             stop = "diverged"
                             break
@@ -891,7 +895,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                 epoch_loss /= epoch_weight
                 if (
                     stop == "diverged"
-                    or not (epoch_loss <= _DIVERGENCE_FACTOR * max(reference_loss, 0.1))
+                    or not (epoch_loss <= _DIVERGENCE_FACTOR * reference_loss)
                     # the epoch's last step is not in its loss: check its result
                     or not _finite_norm(params)
                 ):
@@ -1052,6 +1056,14 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         else:
             self._step(params, grad_coefs + (grad_intercepts or []), state)
         return batch_loss
+
+    def _chance_loss(self):
+        """The loss of predicting every output at chance (uniform probabilities)."""
+        if self.loss == "squared_error":
+            return 0.25
+        if self.out_activation_ == "softmax":
+            return float(np.log(self.n_outputs_))
+        return self.n_outputs_ * float(np.log(2))
 
     def _per_sample_blocks(self, X, batch_size):
         """Whether per-sample SGD can run block by block (see ``_online``)."""

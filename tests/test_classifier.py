@@ -569,14 +569,6 @@ def test_ten_partial_fits_equal_fit(shuffle):
     np.testing.assert_array_equal(fitted.loss_curve_, online.loss_curve_)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: the divergence guard compares the epoch loss with 10 x the first "
-        "batch's loss of the call; a chunk that starts with easy rows and then "
-        "brings a new class is flagged 'diverged' and its epoch discarded"
-    ),
-)
 def test_partial_fit_learns_a_class_that_arrives_late():
     """A chunk whose first batch is easy and whose rest is a new class trains.
 
