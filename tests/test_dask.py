@@ -41,6 +41,9 @@ def client():
     client : distributed.Client
         Closed, with its cluster, when the module's tests are done.
     """
+    # the nanny writes OPENBLAS_NUM_THREADS=1 and the like into this process's
+    # environment for its workers; later tests' child processes must not see it
+    environ = dict(os.environ)
     cluster = distributed.LocalCluster(
         n_workers=2,
         threads_per_worker=1,
@@ -55,6 +58,8 @@ def client():
     finally:
         dask_client.close()
         cluster.close()
+        os.environ.clear()
+        os.environ.update(environ)
 
 
 @pytest.fixture(scope="module")
