@@ -20,7 +20,8 @@ The update rules follow :class:`sklearn.neural_network.MLPClassifier`:
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.linalg.blas import get_blas_funcs
+
+from ._blas import ger
 
 
 def init_state(solver, params, learning_rate_init):
@@ -148,17 +149,12 @@ def sgd_rank_one_step(coefs, intercepts, activations, deltas, learning_rate, l2)
 
 
 def _rank_one_update(matrix, scale, row, vector):
-    """``matrix += scale * outer(row[0], vector)`` in place (BLAS ``?ger``)."""
+    """``matrix += scale * outer(row[0], vector)`` in place."""
     if not isinstance(row, np.ndarray) and sp.issparse(row):
         row = row.tocsr()
         np.add.at(matrix, row.indices, scale * np.outer(row.data, vector))
-        return
-    ger = _GER.get(matrix.dtype) or get_blas_funcs("ger", (matrix,))
-    # a C-contiguous (m, n) matrix is the Fortran-contiguous (n, m) matrix.T
-    ger(scale, vector, row[0], a=matrix.T, overwrite_a=True)
-
-
-_GER = {np.dtype(t): get_blas_funcs("ger", dtype=t) for t in (np.float32, np.float64)}
+    else:
+        ger(scale, row[0], vector, matrix)
 
 
 def adam_step(params, grads, state, beta_1, beta_2, epsilon):
