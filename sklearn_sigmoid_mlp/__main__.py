@@ -49,7 +49,7 @@ def _parse_args(argv):
         "--max-iter",
         type=int,
         default=None,
-        help="number of epochs (default: 30, or 50 with --notebook)",
+        help="number of epochs (default: 100, or 50 with --notebook)",
     )
     parser.add_argument(
         "--hidden",
@@ -133,7 +133,7 @@ def main(argv=None):
     params = dict(NOTEBOOK_PARAMS) if args.notebook else {}
     if args.hidden is not None:
         params["hidden_layer_sizes"] = args.hidden
-    max_iter = args.max_iter or params.get("max_iter", 30)
+    max_iter = args.max_iter or params.get("max_iter", 100)
     clf = SigmoidMLPClassifier(**params, random_state=args.random_state)
     print(
         f"Data: {name}, {X_train.shape[0]} training and {X_test.shape[0]} test "
