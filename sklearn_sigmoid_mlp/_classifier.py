@@ -760,6 +760,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         self.coefs_, self.intercepts_ = init_parameters(
             layer_sizes, self.weight_init, rng, dtype
         )
+        # whether intercepts_ are trained and used (fixed at a fresh start)
+        self._with_intercepts = bool(self.fit_intercept)
         self.n_iter_ = 0
         self.t_ = 0
         self.loss_ = None
@@ -787,10 +789,27 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                 f"but the parameters and data ask for {layer_sizes}. Set "
                 "warm_start=False to start afresh."
             )
-        if self._optimizer_state["solver"] != self.solver:
+        if bool(self.fit_intercept) != self._with_intercepts:
+            raise ValueError(
+                f"Cannot continue training with fit_intercept={self.fit_intercept}: "
+                f"the model was trained with fit_intercept={self._with_intercepts}. "
+                "Set warm_start=False to start afresh."
+            )
+        if self.out_activation_ == "softmax" and self.loss != "log_loss":
+            raise ValueError(
+                f"Cannot continue training with loss={self.loss!r}: the model has a "
+                "softmax output, trained with loss='log_loss'. Set warm_start=False "
+                "to start afresh."
+            )
+        state = self._optimizer_state
+        if state["solver"] != self.solver:
             self._optimizer_state = init_state(
                 self.solver, self._parameters(), self.learning_rate_init
             )
+        elif state.get("learning_rate_init") != self.learning_rate_init:
+            # a new learning_rate_init takes effect; the moments are kept
+            state["learning_rate_init"] = float(self.learning_rate_init)
+            state["learning_rate"] = float(self.learning_rate_init)
         if self.early_stopping and self.validation_scores_ is None:
             self.best_loss_ = None
             self.validation_scores_ = []
@@ -1150,7 +1169,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
 
     def _forward_output(self, X):
         """Raw outputs of the network for validated X."""
-        intercepts = self.intercepts_ if self.fit_intercept else None
+        intercepts = self.intercepts_ if self._with_intercepts else None
         return forward(X, self.coefs_, intercepts, self.out_activation_)[-1]
 
     def _decode(self, y_encoded):

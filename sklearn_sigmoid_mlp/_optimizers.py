@@ -39,9 +39,10 @@ def init_state(solver, params, learning_rate_init):
     Returns
     -------
     state : dict
-        ``{"solver", "learning_rate", "velocities"}`` for SGD,
-        ``{"solver", "learning_rate", "t", "first_moments", "second_moments"}``
-        for Adam; arrays have the shapes and dtypes of ``params``.
+        ``"solver"``, ``"learning_rate_init"``, the current
+        ``"learning_rate"``, then ``"velocities"`` for SGD, or ``"t"``,
+        ``"first_moments"`` and ``"second_moments"`` for Adam; arrays have the
+        shapes and dtypes of ``params``.
 
     Examples
     --------
@@ -51,7 +52,11 @@ def init_state(solver, params, learning_rate_init):
     >>> state["t"], state["first_moments"][0]
     (0, array([0., 0., 0.]))
     """
-    state = {"solver": solver, "learning_rate": float(learning_rate_init)}
+    state = {
+        "solver": solver,
+        "learning_rate_init": float(learning_rate_init),
+        "learning_rate": float(learning_rate_init),
+    }
     if solver == "sgd":
         state["velocities"] = [np.zeros_like(p) for p in params]
     else:

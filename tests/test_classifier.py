@@ -1,5 +1,6 @@
 """Behaviour of SigmoidMLPClassifier (issue 2): targets, inputs, weights, training."""
 
+import pickle
 import re
 import warnings
 from functools import lru_cache
@@ -947,3 +948,38 @@ def test_digits_cross_val_score_same_preprocessing():
     )
     assert ours.mean() >= theirs.mean() - 0.01
     assert ours.mean() > 0.9
+
+
+def test_warm_start_uses_a_new_learning_rate_init():
+    """A changed learning_rate_init takes effect in a warm-started fit."""
+    X, y = classification_data()
+    params = {**SMALL, "max_iter": 3, "tol": 0.0, "warm_start": True}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        same = SigmoidMLPClassifier(**params).fit(X, y)
+        faster = pickle.loads(pickle.dumps(same))
+        same.fit(X, y)
+        faster.set_params(learning_rate_init=0.5).fit(X, y)
+    assert same._optimizer_state["learning_rate"] == SMALL["learning_rate_init"]
+    assert faster._optimizer_state["learning_rate"] == 0.5
+    assert not np.allclose(same.coefs_[0], faster.coefs_[0])
+
+
+def test_warm_start_refuses_a_changed_structure():
+    """fit_intercept, or squared error on a softmax output, cannot continue."""
+    X, y = classification_data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = SigmoidMLPClassifier(max_iter=2, warm_start=True, **SMALL).fit(X, y)
+    before = [c.copy() for c in clf.coefs_]
+    with pytest.raises(ValueError, match="fit_intercept=False"):
+        clf.set_params(fit_intercept=False).fit(X, y)
+    with pytest.raises(ValueError, match="softmax output"):
+        clf.set_params(fit_intercept=True, loss="squared_error").fit(X, y)
+    for coefs, saved in zip(clf.coefs_, before):
+        np.testing.assert_array_equal(coefs, saved)
+    # predictions follow the trained structure, not a later change of the flag
+    proba = clf.set_params(loss="log_loss").predict_proba(X)
+    np.testing.assert_array_equal(
+        clf.set_params(fit_intercept=False).predict_proba(X), proba
+    )
