@@ -19,7 +19,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score
 from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state
+from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import (
@@ -75,6 +75,9 @@ NOTEBOOK_PARAMS = {
     "tol": 0.0,
     "n_iter_no_change": np.inf,
 }
+
+# prediction goes through dense X in blocks of this many rows
+_PREDICT_BLOCK = 4096
 
 # batches of at most this many rows train with one BLAS thread
 _SMALL_BATCH = 16
@@ -1168,9 +1171,21 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
     # -------------------------------------------------------------- predict
 
     def _forward_output(self, X):
-        """Raw outputs of the network for validated X."""
+        """Raw outputs of the network for validated X.
+
+        Dense X goes through in blocks of rows, so that the hidden activations
+        of a large X never all sit in memory at once.
+        """
         intercepts = self.intercepts_ if self._with_intercepts else None
-        return forward(X, self.coefs_, intercepts, self.out_activation_)[-1]
+        if sp.issparse(X) or X.shape[0] <= _PREDICT_BLOCK:
+            return forward(X, self.coefs_, intercepts, self.out_activation_)[-1]
+        dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
+        output = np.empty((X.shape[0], self.n_outputs_), dtype=dtype)
+        for rows in gen_batches(X.shape[0], _PREDICT_BLOCK):
+            output[rows] = forward(
+                X[rows], self.coefs_, intercepts, self.out_activation_
+            )[-1]
+        return output
 
     def _decode(self, y_encoded):
         """Targets in the caller's form from encoded (or predicted 0/1) rows."""

@@ -983,3 +983,24 @@ def test_warm_start_refuses_a_changed_structure():
     np.testing.assert_array_equal(
         clf.set_params(fit_intercept=False).predict_proba(X), proba
     )
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_prediction_in_row_blocks_equals_one_pass(dtype):
+    """Large X is predicted block by block, with the same numbers."""
+    from sklearn_sigmoid_mlp._classifier import _PREDICT_BLOCK
+    from sklearn_sigmoid_mlp._network import forward
+
+    X, y = classification_data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = SigmoidMLPClassifier(max_iter=3, **SMALL).fit(X.astype(dtype), y)
+    rng = np.random.RandomState(0)
+    X_large = rng.randn(2 * _PREDICT_BLOCK + 7, X.shape[1]).astype(dtype)
+    one_pass = forward(X_large, clf.coefs_, clf.intercepts_, "softmax")[-1]
+    proba = clf.predict_proba(X_large)
+    assert proba.dtype == dtype
+    np.testing.assert_allclose(
+        proba, one_pass, rtol=1e-6 if dtype == np.float32 else 1e-12
+    )
+    np.testing.assert_array_equal(clf.predict(X_large), clf.classes_[proba.argmax(1)])
