@@ -86,13 +86,20 @@ def softmax(z, out=None):
     --------
     >>> import numpy as np
     >>> from sklearn_sigmoid_mlp._activations import softmax
-    >>> softmax(np.array([[0.0, 0.0], [1000.0, 0.0]]))
+    >>> softmax(np.array([[0.0, 0.0], [1000.0, 0.0], [np.inf, 0.0]]))
     array([[0.5, 0.5],
+           [1. , 0. ],
            [1. , 0. ]])
     """
     if out is None:
         out = np.empty_like(z)
-    np.subtract(z, z.max(axis=-1, keepdims=True), out=out)
+    maximum = z.max(axis=-1, keepdims=True)
+    if not np.isfinite(maximum).all():
+        # an overflowed (infinite) pre-activation takes the probability
+        largest = np.finfo(z.dtype).max
+        z = np.clip(z, -largest, largest, out=out)
+        maximum = z.max(axis=-1, keepdims=True)
+    np.subtract(z, maximum, out=out)
     np.exp(out, out=out)
     out /= out.sum(axis=-1, keepdims=True)
     return out

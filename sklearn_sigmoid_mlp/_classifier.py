@@ -864,7 +864,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         best_params = None
         if self.early_stopping and self.validation_scores_:
             best_params = [p.copy() for p in params]
-        last_good = _snapshot(params, state)
+        last_good, last_good_t = _snapshot(params, state), self.t_
         reference_loss = None
         start_time = time.monotonic()
         stop = None
@@ -915,6 +915,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                     if stop == "diverged":
                         # the first batch (or block) failed, maybe after steps
                         _restore(params, state, last_good)
+                        self.t_ = last_good_t
                     break
                 epoch_loss /= epoch_weight
                 if (
@@ -924,6 +925,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                     or not _finite_norm(params)
                 ):
                     _restore(params, state, last_good)
+                    self.t_ = last_good_t
                     stop = "diverged"
                     break
                 self._end_epoch(epoch_loss, validation)
@@ -931,7 +933,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                     self.validation_scores_[-1] == self.best_validation_score_
                 ):
                     best_params = [p.copy() for p in params]
-                last_good = _snapshot(params, state)
+                last_good, last_good_t = _snapshot(params, state), self.t_
                 if stop is not None:
                     break
                 if not incremental and self._no_improvement_count > (
@@ -1177,14 +1179,25 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         of a large X never all sit in memory at once.
         """
         intercepts = self.intercepts_ if self._with_intercepts else None
-        if sp.issparse(X) or X.shape[0] <= _PREDICT_BLOCK:
-            return forward(X, self.coefs_, intercepts, self.out_activation_)[-1]
-        dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
-        output = np.empty((X.shape[0], self.n_outputs_), dtype=dtype)
-        for rows in gen_batches(X.shape[0], _PREDICT_BLOCK):
-            output[rows] = forward(
-                X[rows], self.coefs_, intercepts, self.out_activation_
-            )[-1]
+        # features so large that a product overflows give +-inf pre-activations,
+        # which the sigmoid and softmax map to 0 and 1: no warning for those
+        with np.errstate(over="ignore", invalid="ignore"):
+            if sp.issparse(X) or X.shape[0] <= _PREDICT_BLOCK:
+                output = forward(X, self.coefs_, intercepts, self.out_activation_)
+                output = output[-1]
+            else:
+                dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
+                output = np.empty((X.shape[0], self.n_outputs_), dtype=dtype)
+                for rows in gen_batches(X.shape[0], _PREDICT_BLOCK):
+                    output[rows] = forward(
+                        X[rows], self.coefs_, intercepts, self.out_activation_
+                    )[-1]
+        if np.isnan(output).any():
+            # inf - inf inside a product: no meaningful prediction exists
+            raise ValueError(
+                f"X has values so large that the network's products overflow "
+                f"in {output.dtype}; scale the features (e.g. with StandardScaler)."
+            )
         return output
 
     def _decode(self, y_encoded):

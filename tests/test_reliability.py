@@ -291,6 +291,8 @@ def test_divergence_restores_the_last_finite_weights(name):
             warnings.simplefilter("ignore", ConvergenceWarning)
             reference.fit(X, y)
         _assert_same_parameters(clf, reference)
+        # the undone epoch's samples are not counted as seen
+        assert clf.t_ == reference.t_
     else:
         layer_sizes = [X.shape[1], *params["hidden_layer_sizes"], clf.n_outputs_]
         initial, _ = init_parameters(
@@ -832,3 +834,38 @@ def test_concurrent_predict_proba_equals_serial():
         assert all(np.array_equal(whole, serial) for whole in wholes)
         assert np.array_equal(part, serial_slices[i])
         assert np.array_equal(labels, serial_labels)
+
+
+@pytest.mark.parametrize("hidden", [(8,), ()])
+@pytest.mark.parametrize("value", [1e38, 3e38, -3e38])
+def test_predicting_features_near_the_float32_limit(hidden, value):
+    """Products that overflow float32 give 0/1 outputs, without a warning."""
+    rng = np.random.RandomState(0)
+    X, y = rng.rand(60, 200).astype(np.float32), rng.randint(0, 3, 60)
+    clf = SigmoidMLPClassifier(hidden_layer_sizes=hidden, max_iter=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+    X_huge = np.full((3, 200), value, dtype=np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        proba = clf.predict_proba(X_huge)
+        labels = clf.predict(X_huge)
+    _assert_valid_proba(clf, proba)
+    assert set(labels) <= set(clf.classes_)
+
+
+def test_nan_from_a_product_is_an_error_not_an_output():
+    """inf * 0 inside the network: a ValueError, never NaN probabilities."""
+    X, y = load_iris(return_X_y=True)
+    clf = SigmoidMLPClassifier(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+    clf.coefs_[0][0, 0] = np.inf
+    X_zero = X.copy()
+    X_zero[:, 0] = 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="overflow"):
+            clf.predict_proba(X_zero)
