@@ -868,6 +868,16 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         reference_loss = None
         start_time = time.monotonic()
         stop = None
+
+        def stop_requested():
+            if interrupt.raised:
+                return "interrupted"
+            if self.max_time is not None and (
+                time.monotonic() - start_time >= self.max_time
+            ):
+                return "max_time"
+            return None
+
         with (
             _InterruptFlag() as interrupt,
             np.errstate(**_TRAINING_ERRSTATE),
@@ -878,38 +888,18 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
                     order = train_index[rng.permutation(n_train)]
                 else:
                     order = None if validation is None else train_index
-                epoch_loss, epoch_weight = 0.0, 0.0
-                for X_batch, y_batch, weight_batch in batches.epoch(order):
-                    batch_weight = float(weight_batch.sum())
-                    if batch_weight > 0:
-                        if per_sample_blocks:
-                            batch_loss = self._train_per_sample_block(
-                                X_batch, y_batch, weight_batch, workspace
-                            )
-                        else:
-                            batch_loss = self._train_batch(
-                                X_batch, y_batch, weight_batch, workspace, params
-                            )
-                        if reference_loss is None:
-                            # the model's loss where this call starts, or that of
-                            # uniform predictions if higher: a well-trained model
-                            # meeting a new class is no divergence
-                            reference_loss = max(batch_loss, self._chance_loss())
-                        if not np.isfinite(batch_loss):
-                            stop = "diverged"
-                            break
-                        epoch_loss += batch_loss * batch_weight
-                        epoch_weight += batch_weight
-                    self.t_ += len(weight_batch)
-                    if interrupt.raised:
-                        stop = "interrupted"
-                    elif (
-                        self.max_time is not None
-                        and time.monotonic() - start_time >= self.max_time
-                    ):
-                        stop = "max_time"
-                    if stop is not None:
-                        break
+                epoch_loss, epoch_weight, stop, first_loss = self._train_epoch(
+                    batches.epoch(order),
+                    workspace,
+                    params,
+                    per_sample_blocks,
+                    stop_requested,
+                )
+                if reference_loss is None and first_loss is not None:
+                    # the model's loss where this call starts, or that of
+                    # uniform predictions if higher: a well-trained model
+                    # meeting a new class is no divergence
+                    reference_loss = max(first_loss, self._chance_loss())
 
                 if epoch_weight == 0:
                     if stop == "diverged":
@@ -954,6 +944,40 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
             for param, best in zip(params, best_params):
                 param[...] = best
         self._warn_on_stop()
+
+    def _train_epoch(
+        self, batches, workspace, params, per_sample_blocks, stop_requested
+    ):
+        """Train on each batch of one epoch, in order.
+
+        Returns the weighted mean objective of the trained batches and their
+        total weight, the reason training must stop (None to go on; checked
+        after every batch) and the first batch's objective (None if no batch
+        was trained).
+        """
+        epoch_loss, epoch_weight, first_loss = 0.0, 0.0, None
+        for X_batch, y_batch, weight_batch in batches:
+            batch_weight = float(weight_batch.sum())
+            if batch_weight > 0:
+                if per_sample_blocks:
+                    batch_loss = self._train_per_sample_block(
+                        X_batch, y_batch, weight_batch, workspace
+                    )
+                else:
+                    batch_loss = self._train_batch(
+                        X_batch, y_batch, weight_batch, workspace, params
+                    )
+                if first_loss is None:
+                    first_loss = batch_loss
+                if not np.isfinite(batch_loss):
+                    return epoch_loss, epoch_weight, "diverged", first_loss
+                epoch_loss += batch_loss * batch_weight
+                epoch_weight += batch_weight
+            self.t_ += len(weight_batch)
+            stop = stop_requested()
+            if stop is not None:
+                return epoch_loss, epoch_weight, stop, first_loss
+        return epoch_loss, epoch_weight, None, first_loss
 
     def _validation_split(self, X, y, sample_weight, label_index):
         """Stratified hold-out for early stopping, the same on every call."""
