@@ -706,42 +706,30 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         if label_index is None:
             raise ValueError("class_weight is not supported for multilabel targets.")
         n_classes = len(self.classes_)
-        if incremental and self.class_weight == "balanced":
+        if self.class_weight == "balanced":
             counts = np.bincount(
                 label_index, weights=sample_weight, minlength=n_classes
             )
-            if hasattr(self, "_class_weight_counts"):
-                counts = counts + self._class_weight_counts
-            self._class_weight_counts = counts
+            if incremental:
+                # partial_fit: the running counts of every call so far
+                if hasattr(self, "_class_weight_counts"):
+                    counts = counts + self._class_weight_counts
+                self._class_weight_counts = counts
+            # n_samples / (n_classes * count), over the classes present: a class
+            # whose samples all weigh zero would get an infinite weight
             seen = counts > 0
             weights = np.ones(n_classes)
             weights[seen] = counts.sum() / (seen.sum() * counts[seen])
         else:
-            if isinstance(self.class_weight, dict):
-                unknown = [k for k in self.class_weight if k not in self.classes_]
-                if unknown:
-                    raise ValueError(
-                        f"class_weight has labels {unknown!r} that are not in "
-                        f"classes_={self.classes_!r}."
-                    )
-                weights = compute_class_weight(
-                    self.class_weight, classes=self.classes_, y=self.classes_
+            unknown = [k for k in self.class_weight if k not in self.classes_]
+            if unknown:
+                raise ValueError(
+                    f"class_weight has labels {unknown!r} that are not in "
+                    f"classes_={self.classes_!r}."
                 )
-            else:
-                # classes whose samples all weigh zero are absent: their
-                # balanced weight would be infinite
-                totals = np.bincount(
-                    label_index, weights=sample_weight, minlength=n_classes
-                )
-                present = np.flatnonzero(totals > 0)
-                weighed = totals[label_index] > 0
-                weights = np.ones(n_classes)
-                weights[present] = compute_class_weight(
-                    "balanced",
-                    classes=present,
-                    y=label_index[weighed],
-                    sample_weight=sample_weight[weighed],
-                )
+            weights = compute_class_weight(
+                self.class_weight, classes=self.classes_, y=self.classes_
+            )
         if not np.all(np.isfinite(weights) & (weights >= 0)):
             raise ValueError(
                 "class_weight must give every class a non-negative, finite "
@@ -1078,7 +1066,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseEstimator):
         state = self._optimizer_state
         # per-sample plain SGD applies each outer-product gradient directly
         rank_one = (
-            self.solver == "sgd" and self.momentum == 0 and len(ws["deltas"][0]) == 1
+            self.solver == "sgd" and self.momentum == 0 and len(weight_batch) == 1
         )
         batch_loss, grad_coefs, grad_intercepts = backward(
             y_batch,
