@@ -184,3 +184,34 @@ def output_delta(loss, y_true, y_prob, out):
         out /= y_prob.shape[1]
         out *= sigmoid_derivative(y_prob, out=np.empty_like(y_prob))
     return out
+
+
+def chance_loss(loss, out_activation, n_outputs):
+    """The loss of chance-level predictions (every output uniform).
+
+    Parameters
+    ----------
+    loss : {"log_loss", "squared_error"}
+        Name of the loss.
+    out_activation : {"softmax", "logistic"}
+        Output activation of the network.
+    n_outputs : int
+        Number of output units.
+
+    Returns
+    -------
+    loss : float
+        ``0.25`` for the squared error (outputs of 0.5), ``log(n_outputs)``
+        for a softmax output, ``n_outputs * log(2)`` for logistic outputs.
+
+    Examples
+    --------
+    >>> from sklearn_sigmoid_mlp._losses import chance_loss
+    >>> round(chance_loss("log_loss", "softmax", 10), 4)
+    2.3026
+    """
+    if loss == "squared_error":
+        return 0.25
+    if out_activation == "softmax":
+        return float(np.log(n_outputs))
+    return n_outputs * float(np.log(2))

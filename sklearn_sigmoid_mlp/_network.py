@@ -31,6 +31,7 @@ import scipy.sparse as sp
 
 from ._activations import OUT_ACTIVATIONS, sigmoid, sigmoid_derivative
 from ._losses import loss_function, output_delta
+from ._parameters import layer_shapes, unflatten
 
 
 def _matmul(a, b, out=None):
@@ -109,8 +110,10 @@ def allocate_workspace(layer_sizes, batch_size, dtype):
     workspace : dict of list of ndarray
         ``"activations"`` and ``"deltas"``, one ``(batch_size, fan_out)``
         array per layer; ``"derivatives"``, one per hidden layer;
-        ``"grad_coefs"`` and ``"grad_intercepts"`` shaped as the parameters;
-        ``"scratch_coefs"``, one per layer, for the L2 term.
+        ``"grads"``, one flat gradient vector laid out as the parameters (see
+        :mod:`._parameters`), and ``"grad_coefs"`` and ``"grad_intercepts"``,
+        its views shaped as the layers; ``"scratch_coefs"``, one per layer,
+        for the L2 term.
 
     Examples
     --------
@@ -120,14 +123,20 @@ def allocate_workspace(layer_sizes, batch_size, dtype):
     >>> [a.shape for a in ws["activations"]], ws["grad_coefs"][0].dtype
     ([(10, 3), (10, 2)], dtype('float32'))
     """
-    fan_ins, fan_outs = layer_sizes[:-1], layer_sizes[1:]
+    coef_shapes, intercept_shapes = layer_shapes(layer_sizes)
+    fan_outs = layer_sizes[1:]
+    grads = np.empty(
+        sum(int(np.prod(s)) for s in coef_shapes + intercept_shapes), dtype
+    )
+    grad_coefs, grad_intercepts = unflatten(grads, coef_shapes, intercept_shapes)
     return {
         "activations": [np.empty((batch_size, n), dtype) for n in fan_outs],
         "deltas": [np.empty((batch_size, n), dtype) for n in fan_outs],
         "derivatives": [np.empty((batch_size, n), dtype) for n in fan_outs[:-1]],
-        "grad_coefs": [np.empty((i, o), dtype) for i, o in zip(fan_ins, fan_outs)],
-        "grad_intercepts": [np.empty(n, dtype) for n in fan_outs],
-        "scratch_coefs": [np.empty((i, o), dtype) for i, o in zip(fan_ins, fan_outs)],
+        "grads": grads,
+        "grad_coefs": grad_coefs,
+        "grad_intercepts": grad_intercepts,
+        "scratch_coefs": [np.empty(shape, dtype) for shape in coef_shapes],
     }
 
 
@@ -161,7 +170,7 @@ def workspace_rows(workspace, n_rows):
     return rows
 
 
-def forward(X, coefs, intercepts, out_activation, activations=None):
+def forward(X, coefs, intercepts, out_activation, activations=None, check_input=None):
     """Forward pass: the activations of every layer.
 
     Parameters
@@ -177,6 +186,11 @@ def forward(X, coefs, intercepts, out_activation, activations=None):
     activations : list of ndarray, default=None
         Buffers for the outputs of each layer (``n_layers - 1`` arrays of shape
         ``(n_samples, fan_out)``); allocated when None.
+    check_input : callable, default=None
+        Called with the first layer's product ``X @ coefs[0]``, before the
+        intercepts are added. Prediction uses it to check that ``X`` is finite
+        on the product, far smaller than ``X`` itself: a NaN or an infinity in
+        a row of ``X`` makes that row of the product non-finite.
 
     Returns
     -------
@@ -198,6 +212,8 @@ def forward(X, coefs, intercepts, out_activation, activations=None):
     outputs = [X]
     for i, weights in enumerate(coefs):
         z = _matmul(outputs[i], weights, out=activations[i])
+        if i == 0 and check_input is not None:
+            check_input(z)
         if intercepts is not None:
             z += intercepts[i]
         if i < last:

@@ -1,11 +1,20 @@
-"""Stochastic gradient descent (with momentum) and Adam over plain arrays.
+"""Stochastic gradient descent (with momentum) and Adam over one flat vector.
 
-Plain NumPy, no scikit-learn. An optimizer's state is a ``dict`` of NumPy
-arrays and numbers (see :func:`init_state`), so that an estimator holding it
-pickles small and loads in secure loaders that trust only the estimator class.
+Plain NumPy, no scikit-learn. During training every trained parameter lives in
+one contiguous vector (see :mod:`._parameters`), and so do the gradients and
+the optimizer's moments: a step is a handful of whole-array operations, with
+no loop over layers.
 
-Each step updates the parameters in place and uses the gradient arrays as
-scratch space: after a step the gradients are overwritten. No array is
+An optimizer's state is a ``dict`` of NumPy arrays and numbers (see
+:func:`init_state`), so that an estimator holding it pickles small and loads
+in secure loaders that trust only the estimator class. :class:`SGD` and
+:class:`Adam` wrap such a state for the length of one call to ``fit``: they
+take the steps and own the learning-rate schedule (what happens at the end of
+an epoch and when the loss stops improving), as scikit-learn's optimizers do
+with ``iteration_ends`` and ``trigger_stopping``.
+
+Each step updates the parameters in place and uses the gradient array as
+scratch space: after a step the gradient is overwritten. No array is
 allocated during a step.
 
 The update rules follow :class:`sklearn.neural_network.MLPClassifier`:
@@ -23,16 +32,23 @@ import scipy.sparse as sp
 
 from ._blas import ger
 
+#: The ``"adaptive"`` schedule divides the rate by this on a plateau ...
+ADAPTIVE_DIVISOR = 5.0
+#: ... until it falls to this value, when training stops.
+ADAPTIVE_MIN_RATE = 1e-6
 
-def init_state(solver, params, learning_rate_init):
-    """Fresh optimizer state for a list of parameter arrays.
+
+def init_state(solver, n_params, dtype, learning_rate_init):
+    """Fresh optimizer state for a flat vector of ``n_params`` parameters.
 
     Parameters
     ----------
     solver : {"sgd", "adam"}
         The optimizer.
-    params : list of ndarray
-        The parameters that will be updated.
+    n_params : int
+        Length of the vector of trained parameters.
+    dtype : numpy dtype
+        Floating dtype of the parameters.
     learning_rate_init : float
         The initial learning rate.
 
@@ -41,15 +57,15 @@ def init_state(solver, params, learning_rate_init):
     state : dict
         ``"solver"``, ``"learning_rate_init"``, the current
         ``"learning_rate"``, then ``"velocities"`` for SGD, or ``"t"``,
-        ``"first_moments"`` and ``"second_moments"`` for Adam; arrays have the
-        shapes and dtypes of ``params``.
+        ``"first_moments"`` and ``"second_moments"`` for Adam; arrays of shape
+        ``(n_params,)``.
 
     Examples
     --------
     >>> import numpy as np
     >>> from sklearn_sigmoid_mlp._optimizers import init_state
-    >>> state = init_state("adam", [np.ones(3)], 0.001)
-    >>> state["t"], state["first_moments"][0]
+    >>> state = init_state("adam", 3, np.float64, 0.001)
+    >>> state["t"], state["first_moments"]
     (0, array([0., 0., 0.]))
     """
     state = {
@@ -58,12 +74,17 @@ def init_state(solver, params, learning_rate_init):
         "learning_rate": float(learning_rate_init),
     }
     if solver == "sgd":
-        state["velocities"] = [np.zeros_like(p) for p in params]
+        state["velocities"] = np.zeros(n_params, dtype)
     else:
         state["t"] = 0
-        state["first_moments"] = [np.zeros_like(p) for p in params]
-        state["second_moments"] = [np.zeros_like(p) for p in params]
+        state["first_moments"] = np.zeros(n_params, dtype)
+        state["second_moments"] = np.zeros(n_params, dtype)
     return state
+
+
+def state_arrays(state):
+    """The names of the array entries of an optimizer state."""
+    return [key for key, value in state.items() if isinstance(value, np.ndarray)]
 
 
 def sgd_step(params, grads, velocities, learning_rate, momentum, nesterov):
@@ -71,12 +92,12 @@ def sgd_step(params, grads, velocities, learning_rate, momentum, nesterov):
 
     Parameters
     ----------
-    params : list of ndarray
+    params : ndarray of shape (n_params,)
         Parameters, updated in place.
-    grads : list of ndarray
-        Their gradients; overwritten (used as scratch).
-    velocities : list of ndarray
-        Momentum buffers, updated in place.
+    grads : ndarray of shape (n_params,)
+        Their gradient; overwritten (used as scratch).
+    velocities : ndarray of shape (n_params,)
+        Momentum buffer, updated in place.
     learning_rate : float
         Step size.
     momentum : float
@@ -89,19 +110,66 @@ def sgd_step(params, grads, velocities, learning_rate, momentum, nesterov):
     >>> import numpy as np
     >>> from sklearn_sigmoid_mlp._optimizers import sgd_step
     >>> w, g, v = np.array([1.0]), np.array([0.5]), np.array([0.0])
-    >>> sgd_step([w], [g], [v], learning_rate=0.1, momentum=0.0, nesterov=False)
+    >>> sgd_step(w, g, v, learning_rate=0.1, momentum=0.0, nesterov=False)
     >>> w
     array([0.95])
     """
-    for param, grad, velocity in zip(params, grads, velocities):
-        grad *= learning_rate
-        velocity *= momentum
-        velocity -= grad
-        if nesterov:
-            param -= grad
-            param += np.multiply(velocity, momentum, out=grad)
-        else:
-            param += velocity
+    grads *= learning_rate
+    velocities *= momentum
+    velocities -= grads
+    if nesterov:
+        params -= grads
+        params += np.multiply(velocities, momentum, out=grads)
+    else:
+        params += velocities
+
+
+def adam_step(params, grads, state, beta_1, beta_2, epsilon):
+    """One Adam step, in place.
+
+    Parameters
+    ----------
+    params : ndarray of shape (n_params,)
+        Parameters, updated in place.
+    grads : ndarray of shape (n_params,)
+        Their gradient; overwritten (used as scratch).
+    state : dict
+        Adam's state from :func:`init_state`; its step counter ``"t"`` and
+        moments are updated in place.
+    beta_1, beta_2 : float
+        Decay rates of the first and second moment estimates.
+    epsilon : float
+        Added to the denominator for numerical stability.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sigmoid_mlp._optimizers import adam_step, init_state
+    >>> w, g = np.array([1.0]), np.array([0.5])
+    >>> state = init_state("adam", 1, np.float64, 0.1)
+    >>> adam_step(w, g, state, beta_1=0.9, beta_2=0.999, epsilon=1e-8)
+    >>> w.round(6)
+    array([0.9])
+    """
+    state["t"] += 1
+    t = state["t"]
+    step_size = state["learning_rate"] * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+    m, v = state["first_moments"], state["second_moments"]
+    # m <- beta_1 * m + (1 - beta_1) * g, as beta_1 * (m - g) + g
+    m -= grads
+    m *= beta_1
+    m += grads
+    # v <- beta_2 * v + (1 - beta_2) * g**2, likewise
+    grads *= grads
+    v -= grads
+    v *= beta_2
+    v += grads
+    # w <- w - step_size * m / (sqrt(v) + epsilon); grads is scratch now
+    np.sqrt(v, out=grads)
+    grads += epsilon
+    np.divide(m, grads, out=grads)
+    grads *= step_size
+    params -= grads
 
 
 def sgd_rank_one_step(coefs, intercepts, activations, deltas, learning_rate, l2):
@@ -162,83 +230,134 @@ def _rank_one_update(matrix, scale, row, vector):
         ger(scale, row[0], vector, matrix)
 
 
-def adam_step(params, grads, state, beta_1, beta_2, epsilon):
-    """One Adam step, in place.
+class SGD:
+    """Stochastic gradient descent with momentum and its learning-rate schedule.
 
     Parameters
     ----------
-    params : list of ndarray
-        Parameters, updated in place.
-    grads : list of ndarray
-        Their gradients; overwritten (used as scratch).
     state : dict
-        Adam's state from :func:`init_state`; its step counter ``"t"`` and
-        moments are updated in place.
-    beta_1, beta_2 : float
-        Decay rates of the first and second moment estimates.
-    epsilon : float
-        Added to the denominator for numerical stability.
+        The state from :func:`init_state` (``solver="sgd"``), updated in place.
+    momentum : float
+        Momentum in ``[0, 1]``.
+    nesterovs_momentum : bool
+        Whether to use Nesterov's momentum.
+    schedule : {"constant", "invscaling", "adaptive"}
+        The learning-rate schedule, as in ``MLPClassifier``.
+    power_t : float
+        Exponent of ``"invscaling"``.
+    verbose : bool, default=False
+        Whether to say when ``"adaptive"`` lowers the rate.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_sigmoid_mlp._optimizers import adam_step, init_state
-    >>> w, g = np.array([1.0]), np.array([0.5])
-    >>> state = init_state("adam", [w], 0.1)
-    >>> adam_step([w], [g], state, beta_1=0.9, beta_2=0.999, epsilon=1e-8)
-    >>> w.round(6)
-    array([0.9])
+    >>> from sklearn_sigmoid_mlp._optimizers import SGD, init_state
+    >>> sgd = SGD(init_state("sgd", 1, np.float64, 0.1), 0.0, False, "invscaling", 0.5)
+    >>> sgd.iteration_ends(samples_seen=99)
+    >>> sgd.learning_rate
+    0.01
     """
-    state["t"] += 1
-    t = state["t"]
-    step_size = state["learning_rate"] * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
-    for param, grad, m, v in zip(
-        params, grads, state["first_moments"], state["second_moments"]
+
+    def __init__(
+        self, state, momentum, nesterovs_momentum, schedule, power_t, verbose=False
     ):
-        # m <- beta_1 * m + (1 - beta_1) * g, as beta_1 * (m - g) + g
-        m -= grad
-        m *= beta_1
-        m += grad
-        # v <- beta_2 * v + (1 - beta_2) * g**2, likewise
-        grad *= grad
-        v -= grad
-        v *= beta_2
-        v += grad
-        # w <- w - step_size * m / (sqrt(v) + epsilon); grad is scratch now
-        np.sqrt(v, out=grad)
-        grad += epsilon
-        np.divide(m, grad, out=grad)
-        grad *= step_size
-        param -= grad
+        self.state = state
+        self.momentum = momentum
+        self.nesterov = nesterovs_momentum and momentum > 0
+        self.schedule = schedule
+        self.power_t = power_t
+        self.verbose = verbose
+
+    @property
+    def learning_rate(self):
+        """The current learning rate."""
+        return self.state["learning_rate"]
+
+    def step(self, params, grads):
+        """One step over the flat parameter vector; ``grads`` is overwritten."""
+        sgd_step(
+            params,
+            grads,
+            self.state["velocities"],
+            self.learning_rate,
+            self.momentum,
+            self.nesterov,
+        )
+
+    def rank_one_step(self, coefs, intercepts, activations, deltas, l2):
+        """The step of a one-sample batch without momentum, layer by layer.
+
+        See :func:`sgd_rank_one_step`.
+        """
+        sgd_rank_one_step(
+            coefs, intercepts, activations, deltas, self.learning_rate, l2
+        )
+
+    def iteration_ends(self, samples_seen):
+        """End of an epoch: ``"invscaling"`` sets ``lr_init / (t + 1) ** power_t``."""
+        if self.schedule == "invscaling":
+            try:
+                rate = self.state["learning_rate_init"] / (
+                    (samples_seen + 1) ** self.power_t
+                )
+            except OverflowError:
+                # (t + 1) ** power_t beyond the float range: the rate is zero
+                rate = 0.0
+            self.state["learning_rate"] = float(rate)
+
+    def trigger_stopping(self):
+        """The loss stopped improving: whether training should stop.
+
+        ``"adaptive"`` divides the rate by 5 and goes on, until the rate is at
+        most 1e-6; every other schedule stops.
+        """
+        if self.schedule != "adaptive" or self.learning_rate <= ADAPTIVE_MIN_RATE:
+            return True
+        self.state["learning_rate"] /= ADAPTIVE_DIVISOR
+        if self.verbose:
+            print(f"Setting learning rate to {self.learning_rate:f}")
+        return False
 
 
-def scheduled_learning_rate(schedule, learning_rate_init, power_t, n_samples_seen):
-    """Learning rate of the ``"invscaling"`` schedule after an epoch.
+class Adam:
+    """Adam with a constant step size.
 
     Parameters
     ----------
-    schedule : {"constant", "invscaling", "adaptive"}
-        The learning-rate schedule of SGD.
-    learning_rate_init : float
-        The initial learning rate.
-    power_t : float
-        Exponent of inverse scaling.
-    n_samples_seen : int
-        Number of training samples seen so far (the estimator's ``t_``).
-
-    Returns
-    -------
-    learning_rate : float or None
-        The new rate for ``"invscaling"``,
-        ``learning_rate_init / (n_samples_seen + 1) ** power_t``; ``None`` for
-        the other schedules, whose rate does not change with time.
+    state : dict
+        The state from :func:`init_state` (``solver="adam"``), updated in place.
+    beta_1, beta_2 : float
+        Decay rates of the moment estimates.
+    epsilon : float
+        Numerical-stability term.
 
     Examples
     --------
-    >>> from sklearn_sigmoid_mlp._optimizers import scheduled_learning_rate
-    >>> scheduled_learning_rate("invscaling", 0.1, 0.5, 99)
-    0.01
+    >>> import numpy as np
+    >>> from sklearn_sigmoid_mlp._optimizers import Adam, init_state
+    >>> adam = Adam(init_state("adam", 1, np.float64, 0.1), 0.9, 0.999, 1e-8)
+    >>> w = np.array([1.0])
+    >>> adam.step(w, np.array([0.5]))
+    >>> w.round(6), adam.trigger_stopping()
+    (array([0.9]), True)
     """
-    if schedule != "invscaling":
-        return None
-    return float(learning_rate_init / (n_samples_seen + 1) ** power_t)
+
+    def __init__(self, state, beta_1, beta_2, epsilon):
+        self.state = state
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+
+    @property
+    def learning_rate(self):
+        """The current step size."""
+        return self.state["learning_rate"]
+
+    def step(self, params, grads):
+        """One step over the flat parameter vector; ``grads`` is overwritten."""
+        adam_step(params, grads, self.state, self.beta_1, self.beta_2, self.epsilon)
+
+    def iteration_ends(self, samples_seen):
+        """End of an epoch: Adam's step size does not change."""
+
+    def trigger_stopping(self):
+        """The loss stopped improving: Adam always stops."""
+        return True

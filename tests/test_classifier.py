@@ -988,7 +988,7 @@ def test_warm_start_refuses_a_changed_structure():
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_prediction_in_row_blocks_equals_one_pass(dtype):
     """Large X is predicted block by block, with the same numbers."""
-    from sklearn_sigmoid_mlp._classifier import _PREDICT_BLOCK
+    from sklearn_sigmoid_mlp._base import _PREDICT_BLOCK
     from sklearn_sigmoid_mlp._network import forward
 
     X, y = classification_data()

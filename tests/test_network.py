@@ -24,9 +24,10 @@ from sklearn_sigmoid_mlp._network import (
     workspace_rows,
 )
 from sklearn_sigmoid_mlp._optimizers import (
+    SGD,
+    Adam,
     adam_step,
     init_state,
-    scheduled_learning_rate,
     sgd_rank_one_step,
     sgd_step,
 )
@@ -578,6 +579,11 @@ def random_params(seed, dtype=np.float64):
     return params, grads
 
 
+def flat(arrays):
+    """The arrays as one vector, in order (the optimizers' layout)."""
+    return np.concatenate([a.ravel() for a in arrays])
+
+
 @pytest.mark.parametrize(
     ("momentum", "nesterov"), [(0.0, False), (0.9, False), (0.9, True), (0.5, True)]
 )
@@ -585,8 +591,8 @@ def test_sgd_step_matches_sklearn_rule(momentum, nesterov):
     """SGD follows MLPClassifier's ``v = mu v - lr g``; ``w += v`` (or Nesterov)."""
     params, grad_rounds = random_params(0)
     expected = [p.copy() for p in params]
-    velocities = [np.zeros_like(p) for p in params]
-    expected_velocities = [np.zeros_like(p) for p in params]
+    params, velocities = flat(params), np.zeros(flat(params).size)
+    expected_velocities = [np.zeros_like(p) for p in expected]
     learning_rate = 0.05
     for grads in grad_rounds:
         for i, grad in enumerate(grads):
@@ -598,18 +604,11 @@ def test_sgd_step_matches_sklearn_rule(momentum, nesterov):
             else:
                 update = expected_velocities[i]
             expected[i] = expected[i] + update
-        sgd_step(
-            params,
-            [g.copy() for g in grads],
-            velocities,
-            learning_rate,
-            momentum,
-            nesterov,
-        )
-    for got, want in zip(params, expected):
-        np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-15)
-    for got, want in zip(velocities, expected_velocities):
-        np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-15)
+        sgd_step(params, flat(grads), velocities, learning_rate, momentum, nesterov)
+    np.testing.assert_allclose(params, flat(expected), rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(
+        velocities, flat(expected_velocities), rtol=1e-13, atol=1e-15
+    )
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -617,10 +616,11 @@ def test_adam_step_matches_sklearn_rule(dtype):
     """Adam follows MLPClassifier's bias-corrected step size, over several steps."""
     params, grad_rounds = random_params(1, dtype)
     expected = [p.astype(np.float64) for p in params]
+    params = flat(params)
     first = [np.zeros_like(p) for p in expected]
     second = [np.zeros_like(p) for p in expected]
     learning_rate, beta_1, beta_2, epsilon = 0.01, 0.9, 0.999, 1e-8
-    state = init_state("adam", params, learning_rate)
+    state = init_state("adam", params.size, dtype, learning_rate)
     assert state["t"] == 0
     for t, grads in enumerate(grad_rounds, start=1):
         step_size = learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
@@ -630,41 +630,59 @@ def test_adam_step_matches_sklearn_rule(dtype):
             expected[i] = expected[i] - step_size * first[i] / (
                 np.sqrt(second[i]) + epsilon
             )
-        adam_step(params, [g.copy() for g in grads], state, beta_1, beta_2, epsilon)
+        adam_step(params, flat(grads), state, beta_1, beta_2, epsilon)
         assert state["t"] == t
     rtol = 1e-5 if dtype == np.float32 else 1e-12
-    for got, want in zip(params, expected):
-        assert got.dtype == dtype
-        np.testing.assert_allclose(got, want, rtol=rtol, atol=rtol)
-    for got, want in zip(state["first_moments"], first):
-        np.testing.assert_allclose(got, want, rtol=rtol, atol=rtol)
-    for got, want in zip(state["second_moments"], second):
-        np.testing.assert_allclose(got, want, rtol=rtol, atol=rtol)
+    assert params.dtype == dtype
+    np.testing.assert_allclose(params, flat(expected), rtol=rtol, atol=rtol)
+    np.testing.assert_allclose(
+        state["first_moments"], flat(first), rtol=rtol, atol=rtol
+    )
+    np.testing.assert_allclose(
+        state["second_moments"], flat(second), rtol=rtol, atol=rtol
+    )
 
 
 def test_optimizer_state_is_plain_data():
-    """The state is a dict of numbers, strings and lists of NumPy arrays."""
-    params, _ = random_params(2)
+    """The state is a dict of numbers, strings and flat NumPy arrays of zeros."""
     for solver in ("sgd", "adam"):
-        state = init_state(solver, params, 0.1)
+        state = init_state(solver, 7, np.float32, 0.1)
         assert state["solver"] == solver
         assert state["learning_rate"] == 0.1
         for value in state.values():
-            if isinstance(value, list):
-                assert all(type(a) is np.ndarray for a in value)
-                for array, param in zip(value, params):
-                    assert array.shape == param.shape
-                    assert not array.any()
+            if isinstance(value, np.ndarray):
+                assert type(value) is np.ndarray
+                assert value.shape == (7,) and value.dtype == np.float32
+                assert not value.any()
             else:
                 assert isinstance(value, (int, float, str))
 
 
-def test_scheduled_learning_rate():
-    """Inverse scaling uses ``t_``; other schedules keep the current rate."""
-    assert scheduled_learning_rate("invscaling", 0.1, 0.5, 99) == pytest.approx(0.01)
-    assert scheduled_learning_rate("invscaling", 0.2, 0.25, 15) == pytest.approx(0.1)
-    assert scheduled_learning_rate("constant", 0.1, 0.5, 99) is None
-    assert scheduled_learning_rate("adaptive", 0.1, 0.5, 99) is None
+def test_invscaling_schedule():
+    """Inverse scaling divides the initial rate by ``(t_ + 1) ** power_t``."""
+    sgd = SGD(init_state("sgd", 1, np.float64, 0.1), 0.0, False, "invscaling", 0.5)
+    sgd.iteration_ends(99)
+    assert sgd.learning_rate == pytest.approx(0.01)
+    sgd.iteration_ends(10**400)
+    assert sgd.learning_rate == 0.0
+    for schedule in ("constant", "adaptive"):
+        sgd = SGD(init_state("sgd", 1, np.float64, 0.1), 0.0, False, schedule, 0.5)
+        sgd.iteration_ends(99)
+        assert sgd.learning_rate == 0.1
+
+
+def test_adaptive_schedule_divides_by_five_until_1e_6():
+    """``trigger_stopping`` lowers an adaptive rate by 5 and stops below 1e-6."""
+    sgd = SGD(init_state("sgd", 1, np.float64, 1e-5), 0.0, False, "adaptive", 0.5)
+    assert sgd.trigger_stopping() is False
+    assert sgd.learning_rate == pytest.approx(2e-6)
+    assert sgd.trigger_stopping() is False
+    assert sgd.learning_rate == pytest.approx(4e-7)
+    assert sgd.trigger_stopping() is True
+    constant = SGD(init_state("sgd", 1, np.float64, 0.1), 0.0, False, "constant", 0.5)
+    assert constant.trigger_stopping() is True
+    adam = Adam(init_state("adam", 1, np.float64, 0.1), 0.9, 0.999, 1e-8)
+    assert adam.trigger_stopping() is True
 
 
 @pytest.mark.parametrize("sparse_input", [False, True])

@@ -1,0 +1,484 @@
+"""The machinery behind the estimator: set-up, training calls, predictions.
+
+:class:`BaseSigmoidMLP` holds what :class:`~sklearn_sigmoid_mlp.SigmoidMLPClassifier`
+does between its public methods and the modules that do the work: it checks
+the data, sets up or continues the network, hands one call's training to the
+engine (:mod:`._training`) and records what the engine did as fitted
+attributes and warnings; it runs the forward pass for predictions. Labels and
+outputs are in :mod:`._targets`, the network math in :mod:`._network`,
+:mod:`._losses`, :mod:`._activations`, :mod:`._parameters` and
+:mod:`._optimizers`.
+"""
+
+import warnings
+from numbers import Integral
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import accuracy_score
+from sklearn.utils import assert_all_finite, check_random_state, gen_batches
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from . import _targets
+from ._losses import chance_loss
+from ._network import forward, init_parameters
+from ._optimizers import SGD, Adam, init_state, state_arrays
+from ._parameters import flat_vector, layer_shapes, n_coefs, unflatten
+from ._training import (
+    EarlyStopping,
+    Interrupt,
+    Network,
+    Plateau,
+    Report,
+    TimeBudget,
+    Trainer,
+)
+from ._validation import hold_out
+from ._version import __version__
+from .exceptions import InconsistentVersionWarning
+
+# prediction goes through dense X in blocks of this many rows
+_PREDICT_BLOCK = 4096
+
+
+class BaseSigmoidMLP(BaseEstimator):
+    """Training and prediction of a sigmoid MLP, behind the public estimator.
+
+    Not a public class: the parameters, their constraints and the public
+    methods with their documentation are the estimator's.
+    """
+
+    def _fit(self, X, y, sample_weight, classes, incremental):
+        # a call that raises leaves the estimator as it was: validation and set-up
+        # (validate_data's reset, classes_, coefs_ of a fresh start) only rebind
+        # attributes, so restoring the attribute dict undoes them
+        saved_attributes = dict(self.__dict__)
+        fresh = not (hasattr(self, "coefs_") and (incremental or self.warm_start))
+        try:
+            # Ctrl-C anywhere in the call stops training, not the call
+            with Interrupt() as interrupt:
+                self._fit_unguarded(
+                    X, y, sample_weight, classes, incremental, interrupt
+                )
+            if interrupt.raised and self.stop_reason_ != "interrupted":
+                # Ctrl-C as the call ended: report it, don't swallow it
+                self.stop_reason_ = "interrupted"
+                self._warn_on_stop()
+            return self
+        except BaseException as error:
+            # continued training changed the arrays in place: a warning raised
+            # as an error, or a second Ctrl-C, then keeps the model as trained
+            if fresh or not isinstance(error, (Warning, KeyboardInterrupt)):
+                self.__dict__.clear()
+                self.__dict__.update(saved_attributes)
+            raise
+
+    def _fit_unguarded(self, X, y, sample_weight, classes, incremental, interrupt):
+        continuing = hasattr(self, "coefs_") and (incremental or self.warm_start)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            multi_output=True,
+            reset=not continuing,
+        )
+        if continuing and X.dtype != self.coefs_[0].dtype:
+            # the network keeps the dtype it was first trained in
+            X = X.astype(self.coefs_[0].dtype)
+        if sp.issparse(X) and X.format != "csr":
+            # batches are row slices: CSR makes them cheap (no densifying)
+            X = X.tocsr()
+        y, label_index = self._encode_targets(
+            y, classes, incremental, continuing, X.dtype
+        )
+        sample_weight = self._effective_sample_weight(
+            sample_weight, X, label_index, incremental
+        )
+        layer_sizes = [X.shape[1], *self._hidden_layer_sizes(), self.n_outputs_]
+        if continuing:
+            self._check_continuation(layer_sizes)
+            rng = np.random.RandomState()
+            rng.set_state(self._rng_state)
+        else:
+            rng = check_random_state(self.random_state)
+            self._initialize(layer_sizes, rng, X.dtype)
+        self._train(X, y, sample_weight, label_index, rng, incremental, interrupt)
+        self._rng_state = rng.get_state()
+        return self
+
+    def _hidden_layer_sizes(self):
+        hidden = self.hidden_layer_sizes
+        hidden = [hidden] if isinstance(hidden, Integral) else list(hidden)
+        if any(not isinstance(h, Integral) or h <= 0 for h in hidden):
+            raise ValueError(
+                "hidden_layer_sizes must contain only positive integers, got "
+                f"{self.hidden_layer_sizes!r}."
+            )
+        return [int(h) for h in hidden]
+
+    def _encode_targets(self, y, classes, incremental, continuing, dtype):
+        """The network's targets and each sample's class index (see ``_targets``).
+
+        A first call sets ``classes_``, ``n_outputs_`` and ``out_activation_``;
+        a continuing one checks ``y`` against them.
+        """
+        y, multilabel = _targets.check_targets(y, type(self).__name__)
+        if not continuing:
+            if incremental and classes is None:
+                raise ValueError(
+                    "classes must be passed on the first call to partial_fit."
+                )
+            all_classes = _targets.classes_of_first_call(y, multilabel, classes)
+        else:
+            if multilabel != (self._target_type == _targets.MULTILABEL):
+                trained = "multilabel" if not multilabel else "single-label"
+                raise ValueError(
+                    f"The model was trained on {trained} targets, but y is "
+                    f"{'' if multilabel else 'not '}a multilabel indicator matrix."
+                )
+            all_classes = self.classes_
+            if classes is not None and not np.array_equal(
+                np.unique(classes), self.classes_
+            ):
+                raise ValueError(
+                    f"classes={_targets._labels(np.unique(classes))} is not the "
+                    "same as on the first call to partial_fit, which was "
+                    f"{_targets._labels(self.classes_)}."
+                )
+        if continuing and not incremental and not multilabel:
+            present = np.unique(y)
+            if np.setdiff1d(present, all_classes).size:
+                raise ValueError(
+                    "warm_start can only be used where y has the same classes "
+                    "as in the previous call to fit. Previously got "
+                    f"{_targets._labels(all_classes)}, y has "
+                    f"{_targets._labels(present)}."
+                )
+        encoded, label_index = _targets.encode(y, all_classes, multilabel, dtype)
+        if not continuing:
+            self.classes_ = all_classes
+            self._target_type = _targets.MULTILABEL if multilabel else "single"
+            self.n_outputs_ = encoded.shape[1]
+            self.out_activation_ = _targets.output_activation(
+                multilabel, len(all_classes), self.loss
+            )
+        return encoded, label_index
+
+    def _effective_sample_weight(self, sample_weight, X, label_index, incremental):
+        """Sample weights times class weights: a new array, never the caller's."""
+        sample_weight = _targets.sample_weights(sample_weight, X)
+        if self.class_weight is None:
+            return sample_weight
+        counts = getattr(self, "_class_weight_counts", None) if incremental else None
+        weights, counts = _targets.class_weights(
+            self.class_weight, self.classes_, label_index, sample_weight, counts
+        )
+        if incremental:
+            # partial_fit's "balanced" weights use the counts of every call so far
+            self._class_weight_counts = counts
+        return _targets.apply_class_weights(
+            sample_weight, weights, label_index, self.class_weight
+        )
+
+    def _initialize(self, layer_sizes, rng, dtype):
+        self.n_layers_ = len(layer_sizes)
+        self.coefs_, self.intercepts_ = init_parameters(
+            layer_sizes, self.weight_init, rng, dtype
+        )
+        # whether intercepts_ are trained and used (fixed at a fresh start)
+        self._with_intercepts = bool(self.fit_intercept)
+        self.n_iter_ = 0
+        self.t_ = 0
+        self.loss_ = None
+        self.loss_curve_ = []
+        self._no_improvement_count = 0
+        self._reset_monitoring()
+        self._validation_seed = int(rng.randint(np.iinfo(np.int32).max))
+        self._optimizer_state = self._new_optimizer_state(dtype)
+
+    def _reset_monitoring(self):
+        """The attributes of the monitored value: the loss, or validation scores."""
+        self.best_loss_ = None if self.early_stopping else np.inf
+        self.validation_scores_ = [] if self.early_stopping else None
+        self.best_validation_score_ = -np.inf if self.early_stopping else None
+
+    def _new_optimizer_state(self, dtype):
+        n_trained = sum(c.size for c in self.coefs_)
+        if self._with_intercepts:
+            n_trained += sum(b.size for b in self.intercepts_)
+        return init_state(self.solver, n_trained, dtype, self.learning_rate_init)
+
+    def _check_continuation(self, layer_sizes):
+        current = [self.coefs_[0].shape[0]] + [c.shape[1] for c in self.coefs_]
+        if current != layer_sizes:
+            raise ValueError(
+                f"Cannot continue training: the model has layer sizes {current}, "
+                f"but the parameters and data ask for {layer_sizes}. Set "
+                "warm_start=False to start afresh."
+            )
+        if bool(self.fit_intercept) != self._with_intercepts:
+            raise ValueError(
+                f"Cannot continue training with fit_intercept={self.fit_intercept}: "
+                f"the model was trained with fit_intercept={self._with_intercepts}. "
+                "Set warm_start=False to start afresh."
+            )
+        if self.out_activation_ == "softmax" and self.loss != "log_loss":
+            raise ValueError(
+                f"Cannot continue training with loss={self.loss!r}: the model has a "
+                "softmax output, trained with loss='log_loss'. Set warm_start=False "
+                "to start afresh."
+            )
+        state = self._optimizer_state
+        if state["solver"] != self.solver:
+            self._optimizer_state = self._new_optimizer_state(self.coefs_[0].dtype)
+        elif state["learning_rate_init"] != self.learning_rate_init:
+            # a new learning_rate_init takes effect; the moments are kept
+            state["learning_rate_init"] = float(self.learning_rate_init)
+            state["learning_rate"] = float(self.learning_rate_init)
+        if self.early_stopping != (self.validation_scores_ is not None):
+            self._reset_monitoring()
+
+    def _pack_parameters(self):
+        """The trained slice of the flat parameter vector (see ``_parameters``).
+
+        ``coefs_`` and ``intercepts_`` become views of one vector, and the
+        optimizer's arrays vectors of the same layout, unless they already
+        are; arrays that are read-only (memory-mapped) or from an earlier
+        version's pickle are copied, never written.
+        """
+        flat, packed = flat_vector(self.coefs_, self.intercepts_)
+        if packed:
+            sizes = [self.coefs_[0].shape[0]] + [c.shape[1] for c in self.coefs_]
+            shapes = layer_shapes(sizes)
+            self.coefs_, self.intercepts_ = unflatten(flat, *shapes)
+        state = self._optimizer_state
+        for key in state_arrays(state) + [
+            k for k, v in state.items() if isinstance(v, list)
+        ]:
+            value = state[key]
+            if isinstance(value, list):
+                value = np.concatenate([a.ravel() for a in value])
+            state[key] = value if value.flags.writeable else value.copy()
+        n_trained = flat.size if self._with_intercepts else n_coefs(self.coefs_)
+        return flat[:n_trained]
+
+    def _optimizer(self):
+        if self.solver == "sgd":
+            return SGD(
+                self._optimizer_state,
+                self.momentum,
+                self.nesterovs_momentum,
+                self.learning_rate,
+                self.power_t,
+                verbose=self.verbose,
+            )
+        return Adam(self._optimizer_state, self.beta_1, self.beta_2, self.epsilon)
+
+    # ------------------------------------------------------------- training
+
+    def _train(self, X, y, sample_weight, label_index, rng, incremental, interrupt):
+        """Run the epochs of one call to fit or partial_fit; record the outcome."""
+        params = self._pack_parameters()
+        optimizer = self._optimizer()
+        network = Network(
+            self.coefs_,
+            self.intercepts_ if self._with_intercepts else None,
+            self.out_activation_,
+            self.loss,
+            self.alpha,
+        )
+        train_index, rules = None, []
+        plateau = {
+            "optimizer": optimizer,
+            "tol": self.tol,
+            "n_iter_no_change": self.n_iter_no_change,
+            "count": self._no_improvement_count,
+        }
+        if self.early_stopping:
+            train_index, score = self._validation_data(X, y, sample_weight, label_index)
+            monitor = EarlyStopping(
+                score,
+                params,
+                self.validation_scores_,
+                best=self.best_validation_score_,
+                **plateau,
+            )
+        else:
+            monitor = Plateau(**plateau, best=self.best_loss_, reason="converged")
+        monitor.can_stop = not incremental
+        rules.append(monitor)
+        if self.verbose:
+            es = monitor if self.early_stopping else None
+            rules.append(Report(self.n_iter_, es))
+        if self.max_time is not None:
+            rules.append(TimeBudget(self.max_time))
+        rules.append(interrupt)
+
+        n_train = X.shape[0] if train_index is None else len(train_index)
+        batch_size = 200 if self.batch_size == "auto" else self.batch_size
+        trainer = Trainer(
+            network,
+            params,
+            optimizer,
+            X,
+            y,
+            sample_weight,
+            min(batch_size, n_train),
+            chance_loss(self.loss, self.out_activation_, self.n_outputs_),
+        )
+        result = trainer.run(
+            1 if incremental else self.max_iter,
+            rules,
+            samples_seen=self.t_,
+            rng=rng,
+            train_index=train_index,
+            shuffle=self.shuffle,
+        )
+        self._record(result, monitor, incremental)
+
+    def _record(self, result, monitor, incremental):
+        """Turn what the training engine did into fitted attributes and warnings."""
+        self.n_iter_ += len(result.epoch_losses)
+        self.loss_curve_.extend(float(loss) for loss in result.epoch_losses)
+        if self.loss_curve_:
+            self.loss_ = self.loss_curve_[-1]
+        self.t_ = result.samples_seen
+        self._no_improvement_count = monitor.count
+        if self.early_stopping:
+            self.best_validation_score_ = monitor.best
+        else:
+            self.best_loss_ = monitor.best
+        self.stop_reason_ = result.stop_reason or (
+            "partial_fit" if incremental else "max_iter"
+        )
+        self._warn_on_stop()
+
+    def _validation_data(self, X, y, sample_weight, label_index):
+        """The training rows, and a function scoring the weights on the others.
+
+        The score is the accuracy on the held-out rows (see ``_validation``).
+        """
+        train_index, val_index = hold_out(
+            sample_weight, label_index, self.validation_fraction, self._validation_seed
+        )
+        X_val, weight_val = X[val_index], sample_weight[val_index]
+        multilabel = self._target_type == _targets.MULTILABEL
+        y_val = _targets.decode(y[val_index], self.classes_, multilabel)
+
+        def score():
+            predicted = self._predict(X_val)
+            return accuracy_score(y_val, predicted, sample_weight=weight_val)
+
+        return train_index, score
+
+    def _warn_on_stop(self):
+        reason = self.stop_reason_
+        # != rather than np.isfinite: an int beyond int64 is a valid setting
+        if reason == "max_iter" and self.n_iter_no_change != np.inf:
+            warnings.warn(
+                f"Stochastic optimizer: maximum iterations ({self.max_iter}) "
+                "reached and the optimization hasn't converged yet.",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
+        elif reason == "diverged":
+            warnings.warn(
+                "Training diverged: the loss became non-finite or exploded. The "
+                "last finite weights were restored. Try a smaller "
+                "learning_rate_init.",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
+        elif reason == "interrupted":
+            warnings.warn(
+                "Training was interrupted (KeyboardInterrupt); the weights of the "
+                "last completed batch are kept"
+                + (", the best epoch's restored." if self.early_stopping else "."),
+                UserWarning,
+                stacklevel=4,
+            )
+
+    # -------------------------------------------------------------- predict
+
+    def _forward_output(self, X):
+        """Raw outputs of the network for validated X.
+
+        Dense X goes through in blocks of rows, so that the hidden activations
+        of a large X never all sit in memory at once. X is checked to be
+        finite on the first layer's product, which is smaller than X.
+        """
+        intercepts = self.intercepts_ if self._with_intercepts else None
+
+        def outputs(X_rows):
+            def check_input(product):
+                if not np.isfinite(product.sum()):
+                    assert_all_finite(
+                        X_rows, input_name="X", estimator_name=type(self).__name__
+                    )
+
+            layers = forward(
+                X_rows,
+                self.coefs_,
+                intercepts,
+                self.out_activation_,
+                check_input=check_input,
+            )
+            return layers[-1]
+
+        # features so large that a product overflows give +-inf pre-activations,
+        # which the sigmoid and softmax map to 0 and 1: no warning for those
+        with np.errstate(over="ignore", invalid="ignore"):
+            if sp.issparse(X) or X.shape[0] <= _PREDICT_BLOCK:
+                output = outputs(X)
+            else:
+                dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
+                output = np.empty((X.shape[0], self.n_outputs_), dtype=dtype)
+                for rows in gen_batches(X.shape[0], _PREDICT_BLOCK):
+                    output[rows] = outputs(X[rows])
+        if np.isnan(output).any():
+            # inf - inf inside a product: no meaningful prediction exists
+            raise ValueError(
+                f"X has values so large that the network's products overflow "
+                f"in {output.dtype}; scale the features (e.g. with StandardScaler)."
+            )
+        return output
+
+    def _predict(self, X):
+        output = self._forward_output(X)
+        multilabel = self._target_type == _targets.MULTILABEL
+        return _targets.decode(output, self.classes_, multilabel)
+
+    def _validate_predict_data(self, X):
+        check_is_fitted(self)
+        # finiteness is checked on the first layer's product (_forward_output)
+        return validate_data(
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            ensure_all_finite=False,
+            reset=False,
+        )
+
+    def __getstate__(self):
+        # a copy: on Python >= 3.11 the base class returns the live __dict__
+        state = dict(super().__getstate__())
+        state["_sklearn_sigmoid_mlp_version"] = __version__
+        return state
+
+    def __setstate__(self, state):
+        original = state.pop("_sklearn_sigmoid_mlp_version", "unknown")
+        if original != __version__:
+            warnings.warn(
+                InconsistentVersionWarning(
+                    estimator_name=type(self).__name__,
+                    current_version=__version__,
+                    original_version=original,
+                ),
+                stacklevel=2,
+            )
+        super().__setstate__(state)

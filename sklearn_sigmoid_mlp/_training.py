@@ -1,0 +1,514 @@
+"""The training engine: batches, epochs, and the rules that end training.
+
+Plain NumPy/SciPy, no scikit-learn. One call to ``fit`` or ``partial_fit``
+runs :meth:`Trainer.run`: epochs of mini-batches, each batch a forward pass,
+a backward pass and an optimizer step over the flat parameter vector (see
+:mod:`._parameters`). What ends training is decided by small, named rules,
+each with one job, consulted through one interface:
+
+- after every batch, :meth:`Rule.after_batch` (Ctrl-C: :class:`Interrupt`;
+  the time budget: :class:`TimeBudget`);
+- after every epoch that kept the weights finite, :meth:`Rule.after_epoch`
+  (the loss or validation-score plateau: :class:`Plateau`; the best weights of
+  early stopping: :class:`EarlyStopping`; the per-epoch line of ``verbose``:
+  :class:`Report`);
+- once at the end, :meth:`Rule.end` (early stopping restores its best
+  weights).
+
+The divergence guard (:class:`DivergenceGuard`) watches every epoch before
+the rules see it: an epoch whose loss is not finite, or explodes, is rolled
+back to the last good epoch, parameters and optimizer state alike, and
+training stops with ``"diverged"``.
+
+The engine returns what happened (:class:`TrainingResult`: the epoch losses,
+the samples seen, why it stopped); the estimator turns that into fitted
+attributes and warnings.
+"""
+
+import contextlib
+import signal
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from threadpoolctl import threadpool_limits
+
+from ._network import allocate_workspace, backward, forward, workspace_rows
+from ._online import BLOCK_SIZE, sgd_per_sample_block
+from ._optimizers import SGD, state_arrays
+
+#: Batches of at most this many rows train with one BLAS thread.
+SMALL_BATCH = 16
+
+#: An epoch loss this many times the loss where training started (at least the
+#: loss of chance-level predictions) means divergence.
+DIVERGENCE_FACTOR = 10.0
+
+# a blow-up in training overflows to inf/NaN: the divergence guard detects it
+# and restores the last good weights, so it must not also warn
+_TRAINING_ERRSTATE = {"over": "ignore", "invalid": "ignore"}
+
+
+@dataclass
+class Network:
+    """What the forward and backward passes need to know about the model.
+
+    ``coefs`` and ``intercepts`` are views of the flat parameter vector;
+    ``intercepts`` is None for a network without trained bias terms.
+    """
+
+    coefs: list
+    intercepts: list | None
+    out_activation: str
+    loss: str
+    alpha: float
+
+
+@dataclass
+class TrainingResult:
+    """What one call to :meth:`Trainer.run` did.
+
+    ``stop_reason`` is None when the epoch budget ran out.
+    """
+
+    epoch_losses: list = field(default_factory=list)
+    samples_seen: int = 0
+    stop_reason: str | None = None
+
+
+class Rule:
+    """A rule consulted by the engine; each method may ask to stop.
+
+    A method returns None to go on, or the reason to stop (a short string
+    that becomes the estimator's ``stop_reason_``).
+    """
+
+    def after_batch(self):
+        """After every batch; returns a stop reason or None."""
+        return None
+
+    def after_epoch(self, epoch_loss):
+        """After every epoch that kept the weights finite; a reason or None."""
+        return None
+
+    def end(self, stop_reason):
+        """Once, when training stops for ``stop_reason``."""
+
+
+class TimeBudget(Rule):
+    """Stop after the batch that crosses ``max_time`` seconds."""
+
+    def __init__(self, max_time):
+        self.deadline = time.monotonic() + max_time
+
+    def after_batch(self):
+        return "max_time" if time.monotonic() >= self.deadline else None
+
+
+class Interrupt(Rule):
+    """Turn Ctrl-C (SIGINT) into a stop after the current batch.
+
+    The first Ctrl-C during a ``with`` block sets a flag: training stops after
+    the current batch and the model is finalized, usable. A second Ctrl-C in
+    the same block, or the first one in the block that follows a block that
+    stopped this way (the next fit of a loop of fits, such as
+    ``cross_val_score``), raises :class:`KeyboardInterrupt`: a person can
+    always stop the whole program by pressing Ctrl-C twice.
+
+    The handler is installed only in the main thread and only where SIGINT
+    has Python's default handler, so that a user's own handler is left alone.
+    """
+
+    #: whether the last block of this process ended by a Ctrl-C
+    _stopped_last = False
+
+    def __init__(self):
+        self.raised = False
+        self._previous = None
+
+    def _handler(self, signum, frame):
+        if self.raised or Interrupt._stopped_last:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+            raise KeyboardInterrupt
+        self.raised = True
+
+    def __enter__(self):
+        if (
+            threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        ):
+            self._previous = signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        if self._previous is not None:
+            # a SIGINT that arrived in the block but whose Python handler has not
+            # run yet is handled when the handler is set: set ours once more
+            # first, so that it is counted here rather than raised by the next
+            signal.signal(signal.SIGINT, self._handler)
+            signal.signal(signal.SIGINT, self._previous)
+        if exc_type is None:
+            Interrupt._stopped_last = self.raised
+        return False
+
+    def after_batch(self):
+        return "interrupted" if self.raised else None
+
+    def after_epoch(self, epoch_loss):
+        return self.after_batch()
+
+
+class Plateau(Rule):
+    """Stop when a monitored value stops improving; the optimizer decides.
+
+    Counts the epochs in a row in which the value did not improve by at
+    least ``tol``: the loss must fall below ``best - tol``, a score
+    (``higher_is_better``) rise to ``best + tol``. After more than
+    ``n_iter_no_change`` such epochs the optimizer's ``trigger_stopping``
+    says whether to stop (``"adaptive"`` SGD lowers its rate instead), as in
+    ``MLPClassifier``. ``best`` and ``count`` carry over between calls.
+    """
+
+    def __init__(self, optimizer, tol, n_iter_no_change, *, best, count, reason):
+        self.optimizer, self.tol = optimizer, tol
+        self.n_iter_no_change = n_iter_no_change
+        self.best, self.count, self.reason = best, count, reason
+        self.higher_is_better = False
+        self.can_stop = True
+
+    def update(self, value):
+        """Record an epoch's value; whether training should stop."""
+        if self.higher_is_better:
+            improved = value >= self.best + self.tol
+            self.best = max(self.best, value)
+        else:
+            improved = value <= self.best - self.tol
+            self.best = min(self.best, value)
+        self.count = 0 if improved else self.count + 1
+        if not self.can_stop or self.count <= self.n_iter_no_change:
+            return False
+        if self.optimizer.trigger_stopping():
+            return True
+        self.count = 0
+        return False
+
+    def after_epoch(self, epoch_loss):
+        return self.reason if self.update(epoch_loss) else None
+
+
+class EarlyStopping(Plateau):
+    """Monitor a validation score, keep the best epoch's weights, restore them.
+
+    ``score`` is called after every epoch and returns the score of the current
+    weights on the held-out data (higher is better).
+    """
+
+    def __init__(self, score, params, scores, **plateau):
+        super().__init__(**plateau, reason="early_stopping")
+        self.higher_is_better = True
+        self.score, self.params, self.scores = score, params, scores
+        # a warm start begins from the best weights of the previous call
+        self.best_params = params.copy() if scores else None
+
+    def after_epoch(self, epoch_loss):
+        score = float(self.score())
+        self.scores.append(score)
+        stop = self.update(score)
+        if score == self.best:
+            self.best_params = self.params.copy()
+        return self.reason if stop else None
+
+    def end(self, stop_reason):
+        if self.best_params is not None:
+            self.params[...] = self.best_params
+
+
+class Report(Rule):
+    """The per-epoch line of ``verbose=True``."""
+
+    def __init__(self, first_epoch, early_stopping=None):
+        self.epoch, self.early_stopping = first_epoch, early_stopping
+
+    def after_epoch(self, epoch_loss):
+        self.epoch += 1
+        line = f"Iteration {self.epoch}, loss = {epoch_loss:.8f}"
+        if self.early_stopping is not None:
+            line += f", validation accuracy = {self.early_stopping.scores[-1]:.4f}"
+        print(line)
+
+
+class DivergenceGuard:
+    """Roll an epoch that diverged back to the last good epoch.
+
+    An epoch diverged when a batch's objective was not finite, when its loss
+    exceeds ``DIVERGENCE_FACTOR`` times the reference loss (the first batch's
+    loss in this call, or chance level if higher: a trained model meeting a
+    new class is not diverging), or when the weights' squares overflow.
+    """
+
+    def __init__(self, params, optimizer_state, samples_seen, chance_loss):
+        self.params, self.state = params, optimizer_state
+        self.chance_loss, self.reference_loss = chance_loss, None
+        self.snapshot(samples_seen)
+
+    def snapshot(self, samples_seen):
+        """Remember the current parameters, optimizer state and sample count."""
+        self.saved = (
+            self.params.copy(),
+            {key: self.state[key].copy() for key in state_arrays(self.state)},
+            {k: v for k, v in self.state.items() if not isinstance(v, np.ndarray)},
+            samples_seen,
+        )
+
+    def restore(self):
+        """Go back to the snapshot; returns its sample count."""
+        params, arrays, scalars, samples_seen = self.saved
+        self.params[...] = params
+        for key, saved in arrays.items():
+            self.state[key][...] = saved
+        self.state.update(scalars)
+        return samples_seen
+
+    def first_batch(self, batch_loss):
+        if self.reference_loss is None:
+            self.reference_loss = max(batch_loss, self.chance_loss)
+
+    def diverged(self, epoch_loss):
+        """Whether an epoch with this mean loss diverged."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            finite_norm = np.isfinite(np.dot(self.params, self.params))
+        return not (
+            epoch_loss <= DIVERGENCE_FACTOR * self.reference_loss and finite_norm
+        )
+
+
+class Trainer:
+    """Runs the epochs of one call to ``fit`` or ``partial_fit``.
+
+    Parameters
+    ----------
+    network : Network
+        The model; its arrays are views of ``params``' vector.
+    params : ndarray of shape (n_trained,)
+        The trained slice of the flat parameter vector.
+    optimizer : SGD or Adam
+        Steps over ``params`` and owns the learning-rate schedule.
+    X, y, sample_weight : arrays
+        Training rows (dense or CSR), encoded targets, sample weights.
+    batch_size : int
+        Rows per batch.
+    chance_loss : float
+        The loss of chance-level predictions, for the divergence guard.
+    """
+
+    def __init__(
+        self, network, params, optimizer, X, y, sample_weight, batch_size, chance_loss
+    ):
+        self.network, self.params, self.optimizer = network, params, optimizer
+        self.X, self.batch_size = X, batch_size
+        self.chance_loss = chance_loss
+        self.per_sample_blocks = uses_per_sample_blocks(
+            network, optimizer, X, batch_size
+        )
+        rows = BLOCK_SIZE if self.per_sample_blocks else batch_size
+        self.batches = BatchIterator(X, y, sample_weight, rows)
+        layer_sizes = [X.shape[1]] + [c.shape[1] for c in network.coefs]
+        self.workspace = allocate_workspace(layer_sizes, batch_size, X.dtype)
+
+    def run(self, n_epochs, rules, *, samples_seen, rng, train_index=None, shuffle):
+        """Train for at most ``n_epochs`` epochs; returns a :class:`TrainingResult`.
+
+        ``train_index`` restricts training to those rows (early stopping holds
+        the others out); ``rng`` shuffles them at each epoch when ``shuffle``.
+        """
+        result = TrainingResult(samples_seen=samples_seen)
+        guard = DivergenceGuard(
+            self.params, self.optimizer.state, samples_seen, self.chance_loss
+        )
+        stop = None
+        with np.errstate(**_TRAINING_ERRSTATE), _blas_threads_for(self.batch_size):
+            for _ in range(n_epochs):
+                order = _epoch_order(train_index, self.X.shape[0], rng, shuffle)
+                stop = self._run_epoch(order, rules, guard, result)
+                if stop is not None:
+                    break
+        result.stop_reason = stop
+        for rule in rules:
+            rule.end(stop)
+        return result
+
+    def _run_epoch(self, order, rules, guard, result):
+        """One epoch, checked and recorded; the reason to stop, or None."""
+        total, weight, stop = self._train_batches(order, rules, guard, result)
+        if stop == "diverged" or (weight > 0 and guard.diverged(total / weight)):
+            result.samples_seen = guard.restore()
+            return "diverged"
+        if weight == 0:
+            # stopped before any batch of positive weight was trained
+            return stop
+        epoch_loss = total / weight
+        result.epoch_losses.append(epoch_loss)
+        self.optimizer.iteration_ends(result.samples_seen)
+        for rule in rules:
+            request = rule.after_epoch(epoch_loss)
+            stop = stop or request
+        guard.snapshot(result.samples_seen)
+        return stop
+
+    def _train_batches(self, order, rules, guard, result):
+        """Train on each batch of an epoch, in order, asking the rules after each.
+
+        Returns the weighted sum of the batch objectives, their total weight,
+        and the reason to stop (None to go on).
+        """
+        step = self._per_sample_block if self.per_sample_blocks else self._batch
+        total, weight = 0.0, 0.0
+        for X_batch, y_batch, weight_batch in self.batches.epoch(order):
+            batch_weight = float(weight_batch.sum())
+            if batch_weight > 0:
+                batch_loss = step(X_batch, y_batch, weight_batch)
+                guard.first_batch(batch_loss)
+                if not np.isfinite(batch_loss):
+                    return total, weight, "diverged"
+                total += batch_loss * batch_weight
+                weight += batch_weight
+            result.samples_seen += len(weight_batch)
+            for rule in rules:
+                stop = rule.after_batch()
+                if stop is not None:
+                    return total, weight, stop
+        return total, weight, None
+
+    def _batch(self, X_batch, y_batch, weight_batch):
+        """Forward, backward and one optimizer step on a batch; its objective.
+
+        The step is skipped when the objective is not finite. A one-sample
+        batch of plain SGD applies its outer-product gradients directly, as
+        rank-one updates, without forming them.
+        """
+        net, ws = self.network, workspace_rows(self.workspace, len(weight_batch))
+        activations = forward(
+            X_batch, net.coefs, net.intercepts, net.out_activation, ws["activations"]
+        )
+        rank_one = _plain_sgd(self.optimizer) and len(weight_batch) == 1
+        batch_loss, _, _ = backward(
+            y_batch,
+            activations,
+            net.coefs,
+            net.intercepts,
+            net.loss,
+            net.out_activation,
+            alpha=net.alpha,
+            sample_weight=weight_batch,
+            workspace=ws,
+            weight_gradients=not rank_one,
+        )
+        if not np.isfinite(batch_loss):
+            return batch_loss
+        if rank_one:
+            l2 = net.alpha / float(weight_batch.sum())
+            self.optimizer.rank_one_step(
+                net.coefs, net.intercepts, activations, ws["deltas"], l2
+            )
+        else:
+            self.optimizer.step(self.params, ws["grads"][: self.params.size])
+        return batch_loss
+
+    def _per_sample_block(self, X_block, y_block, weight_block):
+        """Per-sample SGD over a block of rows; the weighted mean objective."""
+        net = self.network
+        return sgd_per_sample_block(
+            X_block,
+            y_block,
+            weight_block,
+            net.coefs,
+            net.intercepts,
+            net.loss,
+            net.out_activation,
+            self.optimizer.learning_rate,
+            self.workspace,
+        )
+
+
+def uses_per_sample_blocks(network, optimizer, X, batch_size):
+    """Whether training runs per-sample SGD block by block (see :mod:`._online`).
+
+    This is the one place that chooses between the three ways a step is
+    taken: per-sample blocks (plain SGD on single rows of dense data without
+    L2, in a network with a hidden layer: the notebook's training), rank-one
+    updates (the other one-row batches of plain SGD) and the general
+    mini-batch step. Ctrl-C and ``max_time`` are then checked after each block
+    of ``BLOCK_SIZE`` rows rather than after each row.
+    """
+    return (
+        batch_size == 1
+        and _plain_sgd(optimizer)
+        and network.alpha == 0
+        and len(network.coefs) > 1
+        and not sp.issparse(X)
+    )
+
+
+def _plain_sgd(optimizer):
+    return isinstance(optimizer, SGD) and optimizer.momentum == 0
+
+
+def _epoch_order(train_index, n_rows, rng, shuffle):
+    """The rows of an epoch, in order; None for all rows as they are."""
+    if shuffle:
+        index = np.arange(n_rows) if train_index is None else train_index
+        return index[rng.permutation(len(index))]
+    return train_index
+
+
+class BatchIterator:
+    """Mini-batches of rows of X, y and the sample weights.
+
+    Without shuffling or a validation split, batches are slices of X (views, no
+    copy); otherwise the rows of a dense X are gathered into one reused
+    buffer, and those of a sparse X by CSR row indexing.
+    """
+
+    def __init__(self, X, y, sample_weight, batch_size):
+        self.X, self.y, self.sample_weight = X, y, sample_weight
+        self.batch_size = batch_size
+        self.buffer = None
+
+    def epoch(self, order=None):
+        """Yield ``(X_batch, y_batch, weight_batch)``.
+
+        ``order`` is the sequence of row indices to visit; None visits all the
+        rows in their order, as slices.
+        """
+        n_rows = self.X.shape[0] if order is None else len(order)
+        for start in range(0, n_rows, self.batch_size):
+            if order is None:
+                batch = slice(start, start + self.batch_size)
+                X_batch = self.X[batch]
+            else:
+                batch = order[start : start + self.batch_size]
+                X_batch = self._gather(batch)
+            yield X_batch, self.y[batch], self.sample_weight[batch]
+
+    def _gather(self, rows):
+        if sp.issparse(self.X):
+            return self.X[rows]
+        if self.buffer is None:
+            shape = (self.batch_size, self.X.shape[1])
+            self.buffer = np.empty(shape, dtype=self.X.dtype)
+        # the indices are valid rows: "clip" skips the bounds checks of "raise"
+        return np.take(self.X, rows, axis=0, out=self.buffer[: len(rows)], mode="clip")
+
+
+def _blas_threads_for(batch_size):
+    """One BLAS thread for small batches, whose products are too small to share.
+
+    Threads only add synchronisation to matrix-vector products and rank-one
+    updates, and on a busy machine they make them many times slower.
+    """
+    if batch_size <= SMALL_BATCH:
+        return threadpool_limits(limits=1, user_api="blas")
+    return contextlib.nullcontext()
