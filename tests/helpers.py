@@ -5,6 +5,7 @@ import this file by its name. Child programs that tests run in fresh
 interpreters are in ``child_programs/``; ``child_program`` gives their paths.
 """
 
+import runpy
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,22 @@ def child_program(name):
     path = CHILD_PROGRAMS / name
     assert path.is_file(), path
     return str(path)
+
+
+def child_globals(name):
+    """The functions and constants of a child program, without running it.
+
+    Parameters
+    ----------
+    name : str
+        File name in ``tests/child_programs``.
+
+    Returns
+    -------
+    namespace : dict
+        The program's globals; its ``if __name__ == "__main__"`` part did not run.
+    """
+    return runpy.run_path(child_program(name))
 
 
 def assert_same_parameters(first, second, *, rtol=0.0, atol=0.0, check_dtype=True):
