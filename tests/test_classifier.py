@@ -1,4 +1,4 @@
-"""Behaviour of SigmoidMLPClassifier (issue 2): targets, inputs, weights, training."""
+"""Behaviour of SigmoidMLPClassifier: targets, inputs, weights, training."""
 
 import pickle
 import re
@@ -697,7 +697,7 @@ def is_plain_data(value):
 @pytest.mark.parametrize("early_stopping", [False, True])
 @pytest.mark.parametrize("solver", ["adam", "sgd"])
 def test_fitted_attributes(early_stopping, solver):
-    """Every fitted attribute of the issue exists with the documented type."""
+    """Every documented fitted attribute exists with the documented type."""
     X, y = classification_data()
     clf = SigmoidMLPClassifier(
         early_stopping=early_stopping,
