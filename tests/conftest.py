@@ -11,11 +11,15 @@ Profiles (choose with ``HYPOTHESIS_PROFILE=<name>`` or
 Hypothesis statistics (the number of cases tried per property, how long they
 took, and the outcomes and defects drawn) are printed at the end of every run,
 as if ``--hypothesis-show-statistics`` had been given.
+The fixture ``single_blas_thread`` is shared by the test modules that opt in;
+assertion helpers shared by several modules are in ``helpers.py``.
 """
 
 import os
 
+import pytest
 from hypothesis import settings
+from threadpoolctl import threadpool_limits
 
 settings.register_profile(
     "ci", max_examples=200, deadline=None, derandomize=True, print_blob=True
@@ -29,3 +33,16 @@ def pytest_configure(config):
     # the option of Hypothesis' pytest plugin, ``--hypothesis-show-statistics``
     if hasattr(config.option, "hypothesis_show_statistics"):
         config.option.hypothesis_show_statistics = True
+
+
+@pytest.fixture
+def single_blas_thread():
+    """Run a test with one BLAS thread.
+
+    The tests multiply small matrices, for which OpenBLAS's threads cost more
+    than they save (ten times slower on a busy two-core machine), and one
+    thread keeps the summation order, hence the results, reproducible. Modules
+    opt in with ``pytestmark = pytest.mark.usefixtures("single_blas_thread")``.
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield

@@ -1,4 +1,4 @@
-"""Behaviour of SigmoidMLPClassifier (issue 2): targets, inputs, weights, training."""
+"""Behaviour of SigmoidMLPClassifier: targets, inputs, weights, training."""
 
 import pickle
 import re
@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from helpers import assert_same_parameters
 from sklearn.datasets import (
     load_digits,
     make_classification,
@@ -22,23 +23,18 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.class_weight import compute_class_weight
-from threadpoolctl import threadpool_limits
 
 from sklearn_sigmoid_mlp import NOTEBOOK_PARAMS, SigmoidMLPClassifier
 
 # Most tests train for a few epochs on purpose; reaching max_iter is expected.
-pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning"),
+    pytest.mark.usefixtures("single_blas_thread"),
+]
 
 # small and fast: tiny data sets are one batch, so a larger step than the
 # default 0.001 lets 200 full-batch Adam steps learn them
 SMALL = {"hidden_layer_sizes": (8,), "learning_rate_init": 0.01, "random_state": 0}
-
-
-@pytest.fixture(autouse=True)
-def single_blas_thread():
-    """Run each test with one BLAS thread (small products; reproducible sums)."""
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
 
 
 def classification_data(n_samples=120, n_classes=3, n_features=6, seed=0):
@@ -69,15 +65,6 @@ def multilabel_data(n_samples=100):
         n_samples=n_samples, n_features=6, n_classes=3, random_state=0
     )
     return StandardScaler().fit_transform(X), Y
-
-
-def assert_same_model(first, second, rtol=1e-12, atol=1e-14):
-    """Two fitted estimators have (almost) the same weights and intercepts."""
-    assert len(first.coefs_) == len(second.coefs_)
-    for a, b in zip(
-        first.coefs_ + first.intercepts_, second.coefs_ + second.intercepts_
-    ):
-        np.testing.assert_allclose(a, b, rtol=rtol, atol=atol)
 
 
 # ------------------------------------------------------------------ targets
@@ -154,7 +141,7 @@ def test_label_types(labels):
         assert clf.classes_.dtype == labels.dtype
         assert predicted.dtype == labels.dtype
     np.testing.assert_array_equal(predicted, labels[reference.predict(X)])
-    assert_same_model(clf, reference, rtol=0, atol=0)
+    assert_same_parameters(clf, reference)
 
 
 def test_bool_labels():
@@ -165,7 +152,7 @@ def test_bool_labels():
     np.testing.assert_array_equal(clf.classes_, [False, True])
     assert clf.predict(X).dtype == bool
     np.testing.assert_array_equal(clf.predict(X), reference.predict(X) == 1)
-    assert_same_model(clf, reference, rtol=0, atol=0)
+    assert_same_parameters(clf, reference)
 
 
 def test_mixed_label_types_raise():
@@ -196,7 +183,7 @@ def test_float32_is_kept(loss):
     assert proba64.dtype == np.float64
     np.testing.assert_allclose(proba32, proba64, atol=1e-4)
     np.testing.assert_array_equal(clf.predict(X), clf64.predict(X))
-    assert_same_model(clf, clf64, rtol=1e-3, atol=1e-4)
+    assert_same_parameters(clf, clf64, rtol=1e-3, atol=1e-4, check_dtype=False)
 
 
 def test_integer_X_becomes_float64():
@@ -207,7 +194,7 @@ def test_integer_X_becomes_float64():
     assert all(c.dtype == np.float64 for c in clf.coefs_)
     reference = SigmoidMLPClassifier(max_iter=20, **SMALL)
     reference.fit(X_int.astype(np.float64), y)
-    assert_same_model(clf, reference, rtol=0, atol=0)
+    assert_same_parameters(clf, reference)
     assert clf.predict_proba(X_int).dtype == np.float64
 
 
@@ -245,7 +232,7 @@ def test_sparse_same_as_dense(container, params, monkeypatch):
     proba = clf.predict_proba(X_sparse)
     predicted = clf.predict(X_sparse)
     monkeypatch.undo()
-    assert_same_model(clf, dense, rtol=1e-10, atol=1e-12)
+    assert_same_parameters(clf, dense, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(proba, dense.predict_proba(X), rtol=1e-10)
     np.testing.assert_array_equal(predicted, dense.predict(X))
     assert type(X_sparse) is type(copy)
@@ -276,7 +263,7 @@ def test_dataframe_sets_feature_names():
     assert clf.n_features_in_ == X.shape[1]
     reference = SigmoidMLPClassifier(max_iter=10, **SMALL).fit(X, y)
     assert not hasattr(reference, "feature_names_in_")
-    assert_same_model(clf, reference, rtol=0, atol=0)
+    assert_same_parameters(clf, reference)
     np.testing.assert_array_equal(clf.predict(frame), reference.predict(X))
     with pytest.raises(ValueError, match="feature names"):
         clf.predict(frame[columns[::-1]])
@@ -287,7 +274,7 @@ def test_lists_are_accepted():
     X, y = classification_data()
     clf = SigmoidMLPClassifier(max_iter=10, **SMALL).fit(X.tolist(), y.tolist())
     reference = SigmoidMLPClassifier(max_iter=10, **SMALL).fit(X, y)
-    assert_same_model(clf, reference, rtol=0, atol=0)
+    assert_same_parameters(clf, reference)
     np.testing.assert_array_equal(clf.predict(X.tolist()), reference.predict(X))
 
 
@@ -342,7 +329,7 @@ def test_integer_weights_equal_repeated_rows(loss, solver):
     repeated = SigmoidMLPClassifier(**params, **SMALL)
     repeated.fit(np.repeat(X, weights, axis=0), np.repeat(y, weights))
     assert weights.sum() <= 200  # both are one batch
-    assert_same_model(weighted, repeated, rtol=1e-8, atol=1e-10)
+    assert_same_parameters(weighted, repeated, rtol=1e-8, atol=1e-10)
     np.testing.assert_allclose(weighted.loss_curve_, repeated.loss_curve_, rtol=1e-9)
 
 
@@ -394,7 +381,7 @@ def test_zero_weight_batches_are_skipped(params):
     weighted = SigmoidMLPClassifier(**common, **SMALL)
     weighted.fit(X, y, sample_weight=weights)
     removed = SigmoidMLPClassifier(**common, **SMALL).fit(X[keep], y[keep])
-    assert_same_model(weighted, removed, rtol=1e-12, atol=1e-14)
+    assert_same_parameters(weighted, removed, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(weighted.loss_curve_, removed.loss_curve_, rtol=1e-12)
 
 
@@ -422,7 +409,7 @@ def test_per_sample_paths_agree():
         fast.fit(X, y, sample_weight=weights)
         general = SigmoidMLPClassifier(**base, momentum=1e-300)
         general.fit(X, y, sample_weight=weights)
-        assert_same_model(fast, general, rtol=1e-10, atol=1e-12)
+        assert_same_parameters(fast, general, rtol=1e-10, atol=1e-12)
         np.testing.assert_allclose(fast.loss_curve_, general.loss_curve_, rtol=1e-10)
 
 
@@ -454,7 +441,7 @@ def test_class_weight_dict_equals_sample_weight():
     expected = weights * np.array([class_weight[label] for label in y])
     reference = SigmoidMLPClassifier(max_iter=20, **SMALL)
     reference.fit(X, y, sample_weight=expected)
-    assert_same_model(clf, reference, rtol=1e-12, atol=1e-14)
+    assert_same_parameters(clf, reference, rtol=1e-12, atol=1e-14)
 
 
 def test_class_weight_balanced_equals_sample_weight():
@@ -468,7 +455,7 @@ def test_class_weight_balanced_equals_sample_weight():
     )
     reference = SigmoidMLPClassifier(max_iter=20, **SMALL)
     reference.fit(X, y, sample_weight=weights * per_class[y])
-    assert_same_model(clf, reference, rtol=1e-12, atol=1e-14)
+    assert_same_parameters(clf, reference, rtol=1e-12, atol=1e-14)
 
 
 def test_class_weight_balanced_raises_minority_recall():
@@ -495,7 +482,7 @@ def test_partial_fit_balanced_uses_running_counts():
         reference.partial_fit(
             X[chunk], y[chunk], classes=[0, 1], sample_weight=per_class[y[chunk]]
         )
-        assert_same_model(clf, reference, rtol=1e-12, atol=1e-14)
+        assert_same_parameters(clf, reference, rtol=1e-12, atol=1e-14)
 
 
 def test_class_weight_multilabel_raises():
@@ -553,7 +540,7 @@ def test_partial_fit_counts_epochs_and_is_deterministic():
             assert clf.t_ == call * len(X)
             assert len(clf.loss_curve_) == call
         models.append(clf)
-    assert_same_model(*models, rtol=0, atol=0)
+    assert_same_parameters(*models)
 
 
 @pytest.mark.parametrize("shuffle", [False, True])
@@ -566,7 +553,7 @@ def test_ten_partial_fits_equal_fit(shuffle):
     for _ in range(10):
         online.partial_fit(X, y, classes=[0, 1, 2])
     assert fitted.n_iter_ == online.n_iter_ == 10
-    assert_same_model(fitted, online, rtol=0, atol=0)
+    assert_same_parameters(fitted, online)
     np.testing.assert_array_equal(fitted.loss_curve_, online.loss_curve_)
 
 
@@ -620,11 +607,11 @@ def test_early_stopping_restores_best_weights():
     # the same run stopped by max_iter at the best epoch ends on those weights
     at_best = SigmoidMLPClassifier(**{**params, "max_iter": best_epoch}).fit(X, y)
     np.testing.assert_array_equal(at_best.validation_scores_, scores[:best_epoch])
-    assert_same_model(clf, at_best, rtol=0, atol=0)
+    assert_same_parameters(clf, at_best)
     # so does a run stopped by max_iter after the best epoch: it restores them
     later = SigmoidMLPClassifier(**{**params, "max_iter": clf.n_iter_ - 1}).fit(X, y)
     assert later.stop_reason_ == "max_iter"
-    assert_same_model(clf, later, rtol=0, atol=0)
+    assert_same_parameters(clf, later)
 
 
 def test_warm_start_continues():
@@ -638,7 +625,7 @@ def test_warm_start_continues():
     assert clf.t_ == 8 * len(X)
     assert len(clf.loss_curve_) == 8
     once = SigmoidMLPClassifier(max_iter=8, **params).fit(X, y)
-    assert_same_model(clf, once, rtol=0, atol=0)
+    assert_same_parameters(clf, once)
     np.testing.assert_array_equal(clf.loss_curve_, once.loss_curve_)
     clf.set_params(warm_start=False).fit(X, y)
     assert clf.n_iter_ == 4
@@ -710,7 +697,7 @@ def is_plain_data(value):
 @pytest.mark.parametrize("early_stopping", [False, True])
 @pytest.mark.parametrize("solver", ["adam", "sgd"])
 def test_fitted_attributes(early_stopping, solver):
-    """Every fitted attribute of the issue exists with the documented type."""
+    """Every documented fitted attribute exists with the documented type."""
     X, y = classification_data()
     clf = SigmoidMLPClassifier(
         early_stopping=early_stopping,
@@ -730,7 +717,10 @@ def test_fitted_attributes(early_stopping, solver):
         assert isinstance(getattr(clf, name), int), name
     assert clf.n_layers_ == 4
     assert clf.n_outputs_ == 3
-    assert clf.t_ == clf.n_iter_ * len(X) or early_stopping
+    # one pass over the training samples per epoch; early stopping holds out
+    # validation_fraction=0.1 of them, rounded up
+    n_train = len(X) - int(np.ceil(0.1 * len(X))) if early_stopping else len(X)
+    assert clf.t_ == clf.n_iter_ * n_train
     assert isinstance(clf.loss_, float)
     assert isinstance(clf.loss_curve_, list)
     assert all(isinstance(loss, float) for loss in clf.loss_curve_)
@@ -807,31 +797,22 @@ def test_no_intercepts():
 # ------------------------------------------------------------- parameters
 
 
-def test_notebook_params_match_the_issue():
-    """NOTEBOOK_PARAMS hold the notebook's settings and are valid parameters."""
-    expected = {
-        "hidden_layer_sizes": (128, 64),
-        "loss": "squared_error",
-        "solver": "sgd",
-        "learning_rate": "constant",
-        "learning_rate_init": 0.001,
-        "momentum": 0.0,
-        "alpha": 0.0,
-        "batch_size": 1,
-        "shuffle": False,
-        "fit_intercept": False,
-        "weight_init": "notebook",
-        "max_iter": 50,
-    }
-    assert {key: NOTEBOOK_PARAMS[key] for key in expected} == expected
-    clf = SigmoidMLPClassifier(**NOTEBOOK_PARAMS)
-    clf._validate_params()
-    # whatever else it sets must not stop the 50 epochs early
-    extra = set(NOTEBOOK_PARAMS) - set(expected)
-    assert extra <= {"tol", "n_iter_no_change", "nesterovs_momentum", "verbose"}
-    assert NOTEBOOK_PARAMS.get("tol", 0.0) == 0.0 or (
-        NOTEBOOK_PARAMS.get("n_iter_no_change") == np.inf
-    )
+def test_notebook_params_train_every_epoch_without_intercepts():
+    """NOTEBOOK_PARAMS train all their epochs, one pass each, and no intercepts.
+
+    Whatever else they set must not stop the notebook's epochs early; that they
+    give the notebook's weights is in ``test_notebook.py``.
+    """
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:30] / 16.0, y[:30]
+    clf = SigmoidMLPClassifier(**NOTEBOOK_PARAMS).fit(X, y)
+    assert clf.stop_reason_ == "max_iter"
+    assert clf.n_iter_ == NOTEBOOK_PARAMS["max_iter"] == len(clf.loss_curve_)
+    assert clf.t_ == clf.n_iter_ * len(X)
+    assert [c.shape for c in clf.coefs_] == [(64, 128), (128, 64), (64, 10)]
+    for bias in clf.intercepts_:
+        assert not bias.any()
+    assert clf.loss_curve_[-1] < clf.loss_curve_[0]
 
 
 def test_default_parameters_follow_mlpclassifier():
@@ -951,17 +932,29 @@ def test_digits_cross_val_score_same_preprocessing():
 
 
 def test_warm_start_uses_a_new_learning_rate_init():
-    """A changed learning_rate_init takes effect in a warm-started fit."""
+    """A changed learning_rate_init takes effect in a warm-started fit.
+
+    One full batch per epoch: from the same weights and Adam moments, one more
+    epoch takes the same step, scaled by the new rate.
+    """
     X, y = classification_data()
     params = {**SMALL, "max_iter": 3, "tol": 0.0, "warm_start": True}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        same = SigmoidMLPClassifier(**params).fit(X, y)
-        faster = pickle.loads(pickle.dumps(same))
-        same.fit(X, y)
-        faster.set_params(learning_rate_init=0.5).fit(X, y)
-    assert same._optimizer_state["learning_rate"] == SMALL["learning_rate_init"]
-    assert faster._optimizer_state["learning_rate"] == 0.5
+        start = SigmoidMLPClassifier(**params).fit(X, y)
+        assert start.t_ == start.n_iter_ * len(X)  # the default batch is all of X
+        same = pickle.loads(pickle.dumps(start)).set_params(max_iter=1).fit(X, y)
+        faster = pickle.loads(pickle.dumps(start))
+        faster.set_params(max_iter=1, learning_rate_init=0.5).fit(X, y)
+    ratio = 0.5 / SMALL["learning_rate_init"]
+    for before, step_same, step_faster in zip(
+        start.coefs_ + start.intercepts_,
+        same.coefs_ + same.intercepts_,
+        faster.coefs_ + faster.intercepts_,
+    ):
+        np.testing.assert_allclose(
+            step_faster - before, ratio * (step_same - before), rtol=1e-7, atol=1e-12
+        )
     assert not np.allclose(same.coefs_[0], faster.coefs_[0])
 
 

@@ -54,6 +54,13 @@ def client():
     dask_client = distributed.Client(cluster)
     try:
         dask_client.wait_for_workers(2, timeout=60)
+        # the setup the tests rely on: two separate processes, on localhost only
+        info = dask_client.scheduler_info()
+        addresses = [dask_client.scheduler.address, *info["workers"]]
+        assert all(a.startswith("tcp://127.0.0.1:") for a in addresses), addresses
+        worker_pids = set(dask_client.run(os.getpid).values())
+        assert len(worker_pids) == 2
+        assert os.getpid() not in worker_pids
         yield dask_client
     finally:
         dask_client.close()
@@ -95,16 +102,6 @@ def make_search():
         scoring=accuracy_and_pid_scorer(),
         refit="accuracy",
     )
-
-
-def test_cluster_listens_only_on_localhost(client):
-    info = client.scheduler_info()
-    addresses = [client.scheduler.address, *info["workers"]]
-    assert len(info["workers"]) == 2
-    assert all(a.startswith("tcp://127.0.0.1:") for a in addresses), addresses
-    worker_pids = set(client.run(os.getpid).values())
-    assert len(worker_pids) == 2
-    assert os.getpid() not in worker_pids  # processes=True: separate processes
 
 
 def test_grid_search_runs_on_the_workers_and_matches_local(client, digits):

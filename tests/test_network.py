@@ -6,7 +6,6 @@ from itertools import pairwise
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from threadpoolctl import threadpool_limits
 
 from sklearn_sigmoid_mlp._activations import sigmoid, sigmoid_derivative, softmax
 from sklearn_sigmoid_mlp._losses import (
@@ -40,11 +39,7 @@ MAX_RELATIVE_ERROR = 1e-6
 MAX_CHECKED_ENTRIES = 60
 
 
-@pytest.fixture(autouse=True)
-def single_blas_thread():
-    """Run each test with one BLAS thread (tiny matrices; reproducible sums)."""
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
+pytestmark = pytest.mark.usefixtures("single_blas_thread")
 
 
 def make_problem(
@@ -378,16 +373,7 @@ def test_float32_stays_float32(loss, output_type):
         problem["X"], problem["coefs"], problem["intercepts"], problem["out_activation"]
     )
     assert all(a.dtype == np.float32 for a in activations)
-    objective, grad_coefs, grad_intercepts = backward(
-        problem["y"],
-        activations,
-        problem["coefs"],
-        problem["intercepts"],
-        loss,
-        problem["out_activation"],
-        alpha=0.1,
-        sample_weight=problem["sample_weight"],
-    )
+    objective, grad_coefs, grad_intercepts = objective_and_gradients(problem, loss, 0.1)
     assert np.isfinite(objective)
     assert all(g.dtype == np.float32 for g in grad_coefs + grad_intercepts)
     # and the float32 gradients approximate the float64 ones

@@ -8,12 +8,12 @@ import json
 import pickle
 import subprocess
 import sys
-import textwrap
 import warnings
 
 import joblib
 import numpy as np
 import pytest
+from helpers import assert_same_model, child_program
 from sklearn.datasets import load_digits, load_iris
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -61,13 +61,13 @@ def iris_model():
     ).fit(X, y)
 
 
-def run_python(code, cwd, *args):
-    """Run ``code`` in a fresh interpreter and fail the test if it fails.
+def run_child(name, cwd, *args):
+    """Run a child program in a fresh interpreter; fail the test if it fails.
 
     Parameters
     ----------
-    code : str
-        Python source, dedented before it runs.
+    name : str
+        File name of the program in ``tests/child_programs``.
     cwd : path-like
         Working directory of the child process.
     *args : str
@@ -79,7 +79,7 @@ def run_python(code, cwd, *args):
         What the child printed.
     """
     result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code), *args],
+        [sys.executable, child_program(name), *args],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -87,19 +87,6 @@ def run_python(code, cwd, *args):
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
-
-
-def assert_same_model(loaded, original, X):
-    """Assert two fitted models have identical parameters and probabilities."""
-    assert type(loaded) is SigmoidMLPClassifier
-    assert loaded.get_params() == original.get_params()
-    for a, b in zip(
-        loaded.coefs_ + loaded.intercepts_, original.coefs_ + original.intercepts_
-    ):
-        np.testing.assert_array_equal(a, b)
-    np.testing.assert_array_equal(loaded.classes_, original.classes_)
-    assert loaded.n_iter_ == original.n_iter_
-    assert np.array_equal(loaded.predict_proba(X), original.predict_proba(X))
 
 
 @pytest.mark.parametrize(
@@ -136,51 +123,11 @@ def test_compressed_file_is_smaller(fitted, tmp_path):
     assert compressed.stat().st_size < plain.stat().st_size
 
 
-SAVE_IN_CHILD = """
-    import pickle, warnings
-    import joblib, numpy as np
-    import skops.io
-    from sklearn.datasets import load_digits
-    from sklearn_sigmoid_mlp import SigmoidMLPClassifier
-    warnings.simplefilter("ignore")
-    X, y = load_digits(return_X_y=True)
-    X = X / 16.0
-    clf = SigmoidMLPClassifier(
-        hidden_layer_sizes=(16,), learning_rate_init=0.01, max_iter=30, random_state=0
-    ).fit(X[::2], y[::2])
-    np.save("X_test.npy", X[1::2])
-    np.save("proba_saver.npy", clf.predict_proba(X[1::2]))
-    joblib.dump(clf, "model.joblib")
-    joblib.dump(clf, "model_compressed.joblib", compress=3)
-    with open("model.pkl", "wb") as f:
-        pickle.dump(clf, f)
-    skops.io.dump(clf, "model.skops")
-"""
-
-LOAD_IN_CHILD = """
-    import json, pickle, sys
-    import joblib, numpy as np
-    import skops.io
-    X_test = np.load("X_test.npy")
-    models = {
-        "joblib": joblib.load("model.joblib"),
-        "joblib_compressed": joblib.load("model_compressed.joblib"),
-        "pickle": pickle.load(open("model.pkl", "rb")),
-        "skops": skops.io.load("model.skops", trusted=[sys.argv[1]]),
-        "saved_by_the_test_process": joblib.load("here.joblib"),
-    }
-    for name, model in models.items():
-        np.save(f"proba_{name}.npy", model.predict_proba(X_test))
-    # this script never imports our package: loading the files did
-    print(json.dumps({"imported_by_loading": "sklearn_sigmoid_mlp" in sys.modules}))
-"""
-
-
 def test_saved_in_one_process_loaded_in_a_fresh_one(fitted, digits, tmp_path):
     _, X_test, _, _ = digits
-    run_python(SAVE_IN_CHILD, tmp_path)  # fits and saves in four formats
+    run_child("save_models.py", tmp_path)  # fits and saves in four formats
     joblib.dump(fitted, tmp_path / "here.joblib")  # and one saved by this process
-    out = json.loads(run_python(LOAD_IN_CHILD, tmp_path, OUR_CLASS))
+    out = json.loads(run_child("load_models.py", tmp_path, OUR_CLASS))
     assert out["imported_by_loading"]
     expected = np.load(tmp_path / "proba_saver.npy")
     assert expected.shape == (898, 10)

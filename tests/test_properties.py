@@ -32,6 +32,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from helpers import assert_finite_model, assert_valid_proba
 from hypothesis import event, given, note
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -203,35 +204,28 @@ def _assert_same(before, after, path="estimator"):
         assert before == after, f"{path}: {before!r} != {after!r}"
 
 
-def _check_fitted(estimator, X_clean):
-    """Finite weights, valid probabilities and labels on defect-free X."""
-    for array in estimator.coefs_ + estimator.intercepts_:
-        assert np.all(np.isfinite(array))
+def _check_fitted(estimator, X_clean, multilabel):
+    """Finite weights, valid probabilities and labels on defect-free X.
+
+    ``multilabel``: whether the estimator was trained on a multilabel indicator.
+    """
+    assert_finite_model(estimator)
     assert estimator.stop_reason_ in STOP_REASONS
     assert all(np.isfinite(estimator.loss_curve_))
     proba, error = _outcome(estimator.predict_proba, X_clean)
     assert error is None, error
-    _check_proba(estimator, proba, n_rows=X_clean.shape[0])
+    assert_valid_proba(estimator, proba, multilabel=multilabel, n_rows=len(X_clean))
     labels, error = _outcome(estimator.predict, X_clean)
     assert error is None, error
-    _check_labels(estimator, labels, n_rows=X_clean.shape[0])
+    _check_labels(estimator, labels, len(X_clean), multilabel)
 
 
-def _check_proba(estimator, proba, n_rows):
-    assert proba.shape[0] == n_rows
-    assert np.all(np.isfinite(proba))
-    assert np.all((proba >= 0) & (proba <= 1))
-    if estimator._target_type != "multilabel-indicator":
-        assert proba.shape[1] == len(estimator.classes_)
-        tolerance = 1e-5 if proba.dtype == np.float32 else 1e-12
-        np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=0, atol=tolerance)
-
-
-def _check_labels(estimator, labels, n_rows):
-    assert labels.shape[0] == n_rows
-    if estimator._target_type == "multilabel-indicator":
+def _check_labels(estimator, labels, n_rows, multilabel):
+    if multilabel:
+        assert labels.shape == (n_rows, len(estimator.classes_))
         assert set(np.unique(labels)) <= {0, 1}
     else:
+        assert labels.shape == (n_rows,)
         assert set(labels.tolist()) <= set(estimator.classes_.tolist())
 
 
@@ -495,7 +489,7 @@ def test_fit_rejects_bad_input_or_fits_finitely(data):
 
     _check_outcome(error, defects, maybe)
     if error is None:
-        _check_fitted(estimator, X_clean)
+        _check_fitted(estimator, X_clean, multilabel=y_kind == "multilabel")
     else:
         _assert_same(before, _state(estimator))
 
@@ -560,12 +554,17 @@ def _classes_of_choice(choice, y_kind, space, present):
     return None, {"classes"}
 
 
-def _continuation_defects(estimator, X_features, y, y_kind, y_defects):
-    """Defects of a call that continues training a fitted estimator."""
+def _continuation_defects(
+    estimator, multilabel_model, X_features, y, y_kind, y_defects
+):
+    """Defects of a call that continues training a fitted estimator.
+
+    ``multilabel_model``: whether the estimator was trained on a multilabel
+    indicator.
+    """
     defects = set(y_defects)
     if X_features != estimator.n_features_in_:
         defects.add("n_features")
-    multilabel_model = estimator._target_type == "multilabel-indicator"
     if (y_kind == "multilabel") != multilabel_model:
         defects.add("target_kind")
     elif y_kind == "multilabel":
@@ -583,6 +582,7 @@ def test_partial_fit_rejects_bad_input_or_trains_finitely(data):
     n_features = data.draw(st.integers(1, 4), label="n_features")
     estimator = SigmoidMLPClassifier(**_draw_params(data))
     label_kinds, n_labels = (VALID_LABEL_KINDS if valid else LABEL_KINDS), None
+    multilabel_model = None  # the kind of targets of the first successful call
     for call in range(2):
         if valid:
             n_rows = data.draw(st.integers(1, 6), label="n_rows")
@@ -603,7 +603,9 @@ def test_partial_fit_rejects_bad_input_or_trains_finitely(data):
         defects |= weight_defects
         fitted = hasattr(estimator, "coefs_")
         if fitted:
-            defects |= _continuation_defects(estimator, features, y, y_kind, y_defects)
+            defects |= _continuation_defects(
+                estimator, multilabel_model, features, y, y_kind, y_defects
+            )
             classes = data.draw(
                 st.sampled_from([None, "same"] if valid else [None, "same", "other"]),
                 label="classes again",
@@ -624,7 +626,9 @@ def test_partial_fit_rejects_bad_input_or_trains_finitely(data):
 
         _check_outcome(error, defects)
         if error is None:
-            _check_fitted(estimator, X_clean)
+            if multilabel_model is None:
+                multilabel_model = y_kind == "multilabel"
+            _check_fitted(estimator, X_clean, multilabel_model)
             assert estimator.stop_reason_ == "partial_fit"
         else:
             _assert_same(before, _state(estimator))
@@ -682,7 +686,9 @@ def test_failed_refit_leaves_fitted_model_unchanged(data):
     if method == "fit":
         defects |= _fit_defects(y, y_kind, y_defects, n_rows)
     else:
-        defects |= _continuation_defects(estimator, n_features, y, y_kind, y_defects)
+        defects |= _continuation_defects(
+            estimator, base_kind == "multilabel", n_features, y, y_kind, y_defects
+        )
         estimator.set_params(warm_start=method == "warm_start_fit")
     if n_features == 0:
         defects.discard("n_features")
@@ -693,7 +699,9 @@ def test_failed_refit_leaves_fitted_model_unchanged(data):
 
     _check_outcome(error, defects)
     if error is None:
-        _check_fitted(estimator, X_clean)
+        # a fresh fit trains on the kind of y; continuing training keeps the kind
+        kind = y_kind if method == "fit" else base_kind
+        _check_fitted(estimator, X_clean, multilabel=kind == "multilabel")
     else:
         _assert_same(before, _state(estimator))
 
@@ -702,8 +710,10 @@ def test_failed_refit_leaves_fitted_model_unchanged(data):
 def test_predict_rejects_bad_input_or_returns_valid_output(data):
     """predict, predict_proba, predict_log_proba on generated X."""
     fitted = not _rarely(data, "unfitted", 6)
+    multilabel = False
     if fitted:
-        estimator, _ = _valid_model(data)
+        estimator, base_kind = _valid_model(data)
+        multilabel = base_kind == "multilabel"
         n_expected = estimator.n_features_in_
     else:
         estimator = SigmoidMLPClassifier(hidden_layer_sizes=(3,))
@@ -732,13 +742,15 @@ def test_predict_rejects_bad_input_or_returns_valid_output(data):
     if error is not None:
         return
     if method == "predict":
-        _check_labels(estimator, result, n_rows)
+        _check_labels(estimator, result, n_rows, multilabel)
     elif method == "predict_proba":
-        _check_proba(estimator, result, n_rows)
+        assert_valid_proba(estimator, result, multilabel=multilabel, n_rows=n_rows)
     else:
         assert not np.any(np.isnan(result))
         assert np.all(result <= 0)
-        _check_proba(estimator, np.exp(result), n_rows)
+        assert_valid_proba(
+            estimator, np.exp(result), multilabel=multilabel, n_rows=n_rows
+        )
 
 
 @given(data=st.data())
@@ -802,8 +814,9 @@ def test_training_numerics_stay_finite_without_warnings(data):
     event("stop_reason_", estimator.stop_reason_)
     unexpected = [w for w in caught if not issubclass(w.category, ConvergenceWarning)]
     assert not unexpected, [str(w.message) for w in unexpected]
-    _check_fitted(estimator, X)
-    _check_proba(estimator, proba, n_rows)
+    multilabel = n_classes == "multilabel"
+    _check_fitted(estimator, X, multilabel)
+    assert_valid_proba(estimator, proba, multilabel=multilabel, n_rows=n_rows)
     assert all(np.isfinite(estimator.loss_curve_))
     if estimator.stop_reason_ == "diverged":
         assert any("learning_rate" in str(w.message) for w in caught)

@@ -1,4 +1,4 @@
-"""Reliability: never crash, never lose the model, never leak NaN (issue 5).
+"""Reliability: never crash, never lose the model, never leak NaN.
 
 - Numerics: awkward but finite inputs train and predict without a single
   RuntimeWarning; saturated probabilities keep the log-loss finite;
@@ -24,7 +24,6 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import threading
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -32,6 +31,13 @@ from concurrent.futures import ThreadPoolExecutor
 import joblib
 import numpy as np
 import pytest
+from helpers import (
+    assert_finite_model,
+    assert_same_parameters,
+    assert_valid_proba,
+    child_globals,
+    child_program,
+)
 from sklearn.datasets import load_digits, load_iris, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
@@ -62,25 +68,6 @@ def _runtime_warnings(caught):
         for w in caught
         if not issubclass(w.category, ConvergenceWarning)
     ]
-
-
-def _assert_finite_model(estimator):
-    for array in estimator.coefs_ + estimator.intercepts_:
-        assert np.all(np.isfinite(array))
-
-
-def _assert_valid_proba(estimator, proba):
-    assert np.all(np.isfinite(proba))
-    assert np.all((proba >= 0) & (proba <= 1))
-    if estimator._target_type != "multilabel-indicator":
-        tolerance = 1e-5 if proba.dtype == np.float32 else 1e-12
-        np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=0, atol=tolerance)
-
-
-def _assert_same_parameters(a, b):
-    for first, second in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_):
-        assert first.dtype == second.dtype
-        assert np.array_equal(first, second)
 
 
 # ------------------------------------------------------------------ numerics
@@ -142,9 +129,9 @@ def test_awkward_finite_input_trains_and_predicts_without_warnings(
             proba = clf.predict_proba(X)
             labels = clf.predict(X)
             clf.partial_fit(X[:3], y[:3])
-        _assert_finite_model(clf)
+        assert_finite_model(clf)
         assert all(np.isfinite(clf.loss_curve_))
-        _assert_valid_proba(clf, proba)
+        assert_valid_proba(clf, proba)
         assert set(labels) <= set(clf.classes_)
 
 
@@ -156,8 +143,8 @@ def test_one_sample_where_legal():
         clf.partial_fit(X[:1], y[:1], classes=[0, 1, 2])
         proba = clf.predict_proba(X[:1])
         clf.partial_fit(X[1:2] * 1e6, y[1:2])
-    _assert_finite_model(clf)
-    _assert_valid_proba(clf, proba)
+    assert_finite_model(clf)
+    assert_valid_proba(clf, proba)
     assert proba.shape == (1, 3)
     # a single sample has a single class: fit cannot learn from it
     with pytest.raises(ValueError, match="class"):
@@ -188,7 +175,7 @@ def test_log_loss_finite_when_probabilities_saturate(n_classes):
         log_proba = clf.predict_log_proba(X)
     assert np.isfinite(clf.loss_) and clf.loss_ > 0
     assert clf.stop_reason_ == "partial_fit"
-    _assert_valid_proba(clf, proba)
+    assert_valid_proba(clf, proba, multilabel=n_classes == "multilabel")
     assert not np.any(np.isnan(log_proba)) and np.all(log_proba <= 0)
 
 
@@ -205,7 +192,7 @@ def test_squared_error_proba_sums_to_one_when_every_output_vanishes(dtype):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         proba = clf.predict_proba(X.astype(dtype))
-    _assert_valid_proba(clf, proba)
+    assert_valid_proba(clf, proba)
     np.testing.assert_allclose(proba, 1 / 3, rtol=1e-6)
 
 
@@ -276,8 +263,8 @@ def test_divergence_restores_the_last_finite_weights(name):
     assert clf.n_iter_ < params["max_iter"]
     messages = [str(w.message) for w in caught if w.category is ConvergenceWarning]
     assert any("diverged" in m and "smaller learning_rate_init" in m for m in messages)
-    _assert_finite_model(clf)
-    _assert_valid_proba(clf, clf.predict_proba(X))
+    assert_finite_model(clf)
+    assert_valid_proba(clf, clf.predict_proba(X))
     assert all(np.isfinite(clf.loss_curve_))
     # bit for bit the weights after the last epoch before the divergence (the
     # best one with early stopping)
@@ -290,7 +277,7 @@ def test_divergence_restores_the_last_finite_weights(name):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             reference.fit(X, y)
-        _assert_same_parameters(clf, reference)
+        assert_same_parameters(clf, reference)
         # the undone epoch's samples are not counted as seen
         assert clf.t_ == reference.t_
     else:
@@ -399,79 +386,16 @@ def test_partial_fit_stream_never_diverges():
 
 # -------------------------------------------------------------------- Ctrl-C
 
-CHILD = textwrap.dedent(
-    """
-    import json, signal, sys, warnings
-    import numpy as np
-
-    # as in an interactive session, even if this process was started with
-    # SIGINT ignored (a background job)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-
-    from sklearn_sigmoid_mlp import SigmoidMLPClassifier
-
-    mode, output = sys.argv[1], sys.argv[2]
-    rng = np.random.RandomState(0)
-    X = rng.randn(4000, 20)
-    y = (X[:, 0] + X[:, 1] > 0).astype(int) + (X[:, 2] > 0.5)
-    flip = rng.rand(len(y)) < 0.2
-    y[flip] = rng.randint(0, 3, flip.sum())
-    PARAMS = json.loads(sys.argv[3])
-
-    clf = SigmoidMLPClassifier(verbose=True, **PARAMS)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        if mode == "partial_fit":
-            def stream():
-                while True:
-                    clf.partial_fit(X, y, classes=[0, 1, 2])
-                    if clf.stop_reason_ == "interrupted":
-                        return
-
-            while True:
-                try:
-                    stream()
-                    break
-                except KeyboardInterrupt:
-                    # the signal came between two calls: Python's usual
-                    # KeyboardInterrupt; the parent signals again
-                    print("OUTSIDE", flush=True)
-        else:
-            clf.fit(X, y)
-    def finite(model):
-        return all(bool(np.isfinite(a).all()) for a in model.coefs_ + model.intercepts_)
-
-    result = {
-        "stop_reason": clf.stop_reason_,
-        "n_iter": clf.n_iter_,
-        "t": clf.t_,
-        "loss_curve": list(clf.loss_curve_),
-        "validation_scores": clf.validation_scores_ and list(clf.validation_scores_),
-        "warnings": [[w.category.__name__, str(w.message)] for w in caught],
-        "finite": finite(clf),
-        "predicted": sorted(set(clf.predict(X).tolist())),
-    }
-    np.savez(output, *clf.coefs_, *clf.intercepts_)
-    # the model trains further
-    clf.set_params(verbose=False, early_stopping=False)
-    clf.partial_fit(X[:500], y[:500])
-    result["after_stop_reason"] = clf.stop_reason_
-    result["after_finite"] = finite(clf)
-    print("RESULT " + json.dumps(result), flush=True)
-    """
-)
-
 
 def _interrupt_child(tmp_path, mode, params, after_epochs):
-    """Run CHILD, SIGINT it once ``after_epochs`` epochs have been reported.
+    """Run sigint_training.py; SIGINT it once ``after_epochs`` epochs are reported.
 
     Returns the child's result and its saved weights.
     """
-    script = tmp_path / "child.py"
-    script.write_text(CHILD)
     weights_file = tmp_path / "weights.npz"
+    script = child_program("sigint_training.py")
     process = subprocess.Popen(
-        [sys.executable, str(script), mode, str(weights_file), json.dumps(params)],
+        [sys.executable, script, mode, str(weights_file), json.dumps(params)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -518,12 +442,8 @@ def _child_model(params):
 
 
 def _child_data():
-    rng = np.random.RandomState(0)
-    X = rng.randn(4000, 20)
-    y = (X[:, 0] + X[:, 1] > 0).astype(int) + (X[:, 2] > 0.5)
-    flip = rng.rand(len(y)) < 0.2
-    y[flip] = rng.randint(0, 3, flip.sum())
-    return X, y
+    """The child's training set, from the child program itself."""
+    return child_globals("sigint_training.py")["data"]()
 
 
 def test_sigint_during_fit_keeps_the_last_completed_batch(tmp_path):
@@ -604,53 +524,12 @@ def test_sigint_during_fit_with_early_stopping_restores_the_best_epoch(tmp_path)
         assert np.array_equal(saved, array)
 
 
-EPOCH_END_CHILD = textwrap.dedent(
-    """
-    import os, signal, sys, warnings
-    import numpy as np
-
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    from sklearn_sigmoid_mlp import SigmoidMLPClassifier
-
-    method, report = sys.argv[1], sys.argv[2]
-
-    class SignalOnReport:
-        # Ctrl-C exactly while the epoch is reported: after its last batch
-        def __init__(self, stream):
-            self.stream = stream
-
-        def write(self, text):
-            if text.startswith(report):
-                os.kill(os.getpid(), signal.SIGINT)
-            return self.stream.write(text)
-
-        def flush(self):
-            self.stream.flush()
-
-    rng = np.random.RandomState(0)
-    X = rng.randn(60, 3)
-    y = (X[:, 0] > 0).astype(int)
-    clf = SigmoidMLPClassifier(hidden_layer_sizes=(4,), max_iter=2, verbose=True)
-    stdout, sys.stdout = sys.stdout, SignalOnReport(sys.stdout)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        if method == "fit":
-            clf.fit(X, y)
-        else:
-            clf.partial_fit(X, y, classes=[0, 1])
-    sys.stdout = stdout
-    warned = any("interrupted" in str(w.message) for w in caught)
-    print("RESULT", clf.stop_reason_, clf.n_iter_, warned)
-    """
-)
-
-
 @pytest.mark.parametrize(
     ("method", "report"), [("partial_fit", "Iteration 1,"), ("fit", "Iteration 2,")]
 )
 def test_sigint_after_the_last_batch_is_reported_not_swallowed(method, report):
     completed = subprocess.run(
-        [sys.executable, "-c", EPOCH_END_CHILD, method, report],
+        [sys.executable, child_program("sigint_at_epoch_end.py"), method, report],
         capture_output=True,
         text=True,
         timeout=CHILD_TIMEOUT,
@@ -676,7 +555,7 @@ def test_max_time_stops_fit_early():
     clf.fit(X, y)
     assert clf.stop_reason_ == "max_time"
     assert 0 < clf.n_iter_ < 10**6
-    _assert_finite_model(clf)
+    assert_finite_model(clf)
     clf.set_params(max_time=None, max_iter=2, warm_start=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -693,8 +572,8 @@ def test_max_time_stops_partial_fit_after_the_batch_that_crosses_it():
     assert clf.stop_reason_ == "max_time"
     assert clf.t_ < len(X)
     assert clf.t_ % 10 == 0
-    _assert_finite_model(clf)
-    _assert_valid_proba(clf, clf.predict_proba(X))
+    assert_finite_model(clf)
+    assert_valid_proba(clf, clf.predict_proba(X))
 
 
 # ---------------------------------------------------------------- resumption
@@ -747,7 +626,7 @@ def test_warm_start_resumption_is_bit_identical(name, through_file, tmp_path):
         parts.set_params(warm_start=True, max_iter=n_epochs - first).fit(X, y)
 
     assert whole.coefs_[0].dtype == np.float64
-    _assert_same_parameters(whole, parts)
+    assert_same_parameters(whole, parts)
     assert parts.n_iter_ == whole.n_iter_ == n_epochs
     assert parts.t_ == whole.t_
     assert parts.loss_curve_ == whole.loss_curve_
@@ -756,41 +635,19 @@ def test_warm_start_resumption_is_bit_identical(name, through_file, tmp_path):
     # and the optimizer state and random state carried on: one more epoch each
     whole.partial_fit(X, y)
     parts.partial_fit(X, y)
-    _assert_same_parameters(whole, parts)
+    assert_same_parameters(whole, parts)
 
 
 # -------------------------------------------------------------- determinism
 
-FRESH_PROCESS = textwrap.dedent(
-    """
-    import hashlib, sys, warnings
-    from sklearn.datasets import make_classification
-    from sklearn_sigmoid_mlp import SigmoidMLPClassifier
-
-    warnings.simplefilter("ignore")
-    X, y = make_classification(n_samples=300, n_features=10, n_classes=3,
-                               n_informative=5, random_state=0)
-    clf = SigmoidMLPClassifier(hidden_layer_sizes=(16, 8), max_iter=15,
-                               early_stopping=True, random_state=7).fit(X, y)
-    digest = hashlib.sha256()
-    for array in clf.coefs_ + clf.intercepts_:
-        digest.update(array.tobytes())
-    print(digest.hexdigest())
-    """
-)
-
 
 def test_same_random_state_gives_identical_weights_in_fresh_processes():
-    digests = []
     # this process too
-    namespace = {}
-    with warnings.catch_warnings():
-        exec(FRESH_PROCESS.replace("print(digest.hexdigest())", ""), namespace)
-    digests.append(namespace["digest"].hexdigest())
+    digests = [child_globals("seeded_fit_digest.py")["weights_digest"]()]
     for hash_seed in ("0", "12345"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
         completed = subprocess.run(
-            [sys.executable, "-c", FRESH_PROCESS],
+            [sys.executable, child_program("seeded_fit_digest.py")],
             capture_output=True,
             text=True,
             env=env,
@@ -851,7 +708,7 @@ def test_predicting_features_near_the_float32_limit(hidden, value):
         warnings.simplefilter("error")
         proba = clf.predict_proba(X_huge)
         labels = clf.predict(X_huge)
-    _assert_valid_proba(clf, proba)
+    assert_valid_proba(clf, proba)
     assert set(labels) <= set(clf.classes_)
 
 

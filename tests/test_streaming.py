@@ -1,20 +1,21 @@
 """Integration test: out-of-core training with partial_fit over an np.memmap.
 
 A float32 data file several times larger than one chunk is written to disk
-chunk by chunk; a child process trains on it chunk by chunk with
-``partial_fit``, measuring its own memory while it trains, and reports what it
-measured. The child is a fresh interpreter so that the measurement sees only
-the training, not the test session.
+chunk by chunk; a child process (``child_programs/memmap_partial_fit.py``)
+trains on it chunk by chunk with ``partial_fit``, measuring its own memory
+while it trains, and reports what it measured. The child is a fresh
+interpreter so that the measurement sees only the training, not the test
+session.
 """
 
 import json
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import child_program
 
 N_ROWS = 400_000
 N_FEATURES = 64
@@ -66,76 +67,6 @@ def write_dataset(path, n_rows, chunk_rows, seed=0):
     return X_path, y_path
 
 
-CHILD = """
-    import json, sys, threading, time, warnings
-    import numpy as np
-    from sklearn_sigmoid_mlp import SigmoidMLPClassifier
-
-    X_path, y_path = sys.argv[1], sys.argv[2]
-    n_rows, n_features, chunk_rows, n_passes = map(int, sys.argv[3:7])
-    n_train = n_rows * 9 // 10
-
-    def anon_rss():
-        # resident memory that the process allocated itself (heap, arrays);
-        # the page cache behind a read-only memmap is RssFile, which the
-        # kernel drops whenever it needs the memory
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("RssAnon:"):
-                    return int(line.split()[1]) * 1024
-        raise RuntimeError("no RssAnon")
-
-    class PeakSampler(threading.Thread):
-        def __init__(self):
-            super().__init__(daemon=True)
-            self.peak = anon_rss()
-            self.samples = 0
-            self.running = True
-        def run(self):
-            while self.running:
-                self.peak = max(self.peak, anon_rss())
-                self.samples += 1
-                time.sleep(0.002)
-
-    X = np.memmap(X_path, dtype=np.float32, mode="r", shape=(n_rows, n_features))
-    y = np.memmap(y_path, dtype=np.int8, mode="r", shape=(n_rows,))
-    classes = np.arange(5)
-    # warm up imports and the allocator on a separate tiny model
-    SigmoidMLPClassifier(hidden_layer_sizes=(4,)).partial_fit(
-        np.ones((4, n_features), np.float32), [0, 1, 2, 3], classes=classes
-    )
-    clf = SigmoidMLPClassifier(
-        hidden_layer_sizes=(32,), learning_rate_init=0.003, random_state=0
-    )
-    baseline = anon_rss()
-    sampler = PeakSampler()
-    sampler.start()
-    start_time = time.perf_counter()
-    accuracies = []
-    for _ in range(n_passes):
-        for start in range(0, n_train, chunk_rows):
-            stop = min(start + chunk_rows, n_train)
-            clf.partial_fit(X[start:stop], y[start:stop], classes=classes)
-        correct = 0
-        for start in range(n_train, n_rows, chunk_rows):
-            stop = min(start + chunk_rows, n_rows)
-            correct += int(np.sum(clf.predict(X[start:stop]) == y[start:stop]))
-        accuracies.append(correct / (n_rows - n_train))
-    train_time = time.perf_counter() - start_time
-    sampler.running = False
-    sampler.join()
-    print(json.dumps({
-        "peak_extra_bytes": sampler.peak - baseline,
-        "samples": sampler.samples,
-        "n_iter": clf.n_iter_,
-        "t": clf.t_,
-        "accuracies": accuracies,
-        "train_time": train_time,
-        "dtype": str(clf.coefs_[0].dtype),
-    }))
-"""
-
-
 def test_partial_fit_over_a_memmap_uses_memory_of_a_chunk_not_the_file(tmp_path):
     n_passes = 2
     X_path, y_path = write_dataset(tmp_path / "data", N_ROWS, CHUNK_ROWS)
@@ -144,7 +75,7 @@ def test_partial_fit_over_a_memmap_uses_memory_of_a_chunk_not_the_file(tmp_path)
     assert file_bytes == N_ROWS * N_FEATURES * 4 == 40 * chunk_bytes
     args = [X_path, y_path, N_ROWS, N_FEATURES, CHUNK_ROWS, n_passes]
     result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(CHILD), *map(str, args)],
+        [sys.executable, child_program("memmap_partial_fit.py"), *map(str, args)],
         capture_output=True,
         text=True,
         timeout=300,
