@@ -10,11 +10,14 @@ outputs are in :mod:`._targets`, the network math in :mod:`._network`,
 :mod:`._optimizers`.
 """
 
+import os
+import sys
 import warnings
 from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
+import sklearn.base
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score
@@ -41,6 +44,27 @@ from .exceptions import InconsistentVersionWarning
 
 # prediction goes through dense X in blocks of this many rows
 _PREDICT_BLOCK = 4096
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+_SKLEARN_BASE = sklearn.base.__file__
+
+
+def _user_stacklevel():
+    """The ``stacklevel`` that makes a warning point at the caller's line.
+
+    Counts the frames, from the function that warns, that belong to this
+    package or to scikit-learn's ``_fit_context`` wrapper of ``fit``.
+    """
+    frame, level = sys._getframe(1), 1
+    while frame is not None and (
+        frame.f_code.co_filename.startswith(_PACKAGE_DIR)
+        or (
+            frame.f_code.co_filename == _SKLEARN_BASE
+            and frame.f_code.co_name == "wrapper"
+        )
+    ):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 class BaseSigmoidMLP(BaseEstimator):
@@ -145,18 +169,18 @@ class BaseSigmoidMLP(BaseEstimator):
                 np.unique(classes), self.classes_
             ):
                 raise ValueError(
-                    f"classes={_targets._labels(np.unique(classes))} is not the "
+                    f"classes={_targets.format_labels(np.unique(classes))} is not the "
                     "same as on the first call to partial_fit, which was "
-                    f"{_targets._labels(self.classes_)}."
+                    f"{_targets.format_labels(self.classes_)}."
                 )
         if continuing and not incremental and not multilabel:
             present = np.unique(y)
-            if np.setdiff1d(present, all_classes).size:
+            if not np.array_equal(present, all_classes):
                 raise ValueError(
-                    "warm_start can only be used where y has the same classes "
+                    "warm_start can only be used where `y` has the same classes "
                     "as in the previous call to fit. Previously got "
-                    f"{_targets._labels(all_classes)}, y has "
-                    f"{_targets._labels(present)}."
+                    f"{_targets.format_labels(all_classes)}, `y` has "
+                    f"{_targets.format_labels(present)}."
                 )
         encoded, label_index = _targets.encode(y, all_classes, multilabel, dtype)
         if not continuing:
@@ -313,7 +337,7 @@ class BaseSigmoidMLP(BaseEstimator):
         rules.append(monitor)
         if self.verbose:
             es = monitor if self.early_stopping else None
-            rules.append(Report(self.n_iter_, es))
+            rules.append(Report(0, es))
         if self.max_time is not None:
             rules.append(TimeBudget(self.max_time))
         rules.append(interrupt)
@@ -341,8 +365,22 @@ class BaseSigmoidMLP(BaseEstimator):
         self._record(result, monitor, incremental)
 
     def _record(self, result, monitor, incremental):
-        """Turn what the training engine did into fitted attributes and warnings."""
-        self.n_iter_ += len(result.epoch_losses)
+        """Turn what the training engine did into fitted attributes and warnings.
+
+        As in ``MLPClassifier``, ``n_iter_`` counts the epochs of this call
+        (one for ``partial_fit``); ``loss_curve_`` and ``t_`` keep the whole
+        history.
+        """
+        if result.stop_reason == "diverged" and not result.epoch_losses:
+            # the weights and optimizer state are back where the call started
+            raise ValueError(
+                "Solver produced non-finite parameter weights or an exploding "
+                "loss before completing an epoch, with learning_rate_init="
+                f"{self.learning_rate_init}; no model was trained. Try a smaller "
+                "learning_rate_init; the input data may also contain large "
+                "values and need to be preprocessed (e.g. with StandardScaler)."
+            )
+        self.n_iter_ = len(result.epoch_losses)
         self.loss_curve_.extend(float(loss) for loss in result.epoch_losses)
         if self.loss_curve_:
             self.loss_ = self.loss_curve_[-1]
@@ -377,13 +415,12 @@ class BaseSigmoidMLP(BaseEstimator):
 
     def _warn_on_stop(self):
         reason = self.stop_reason_
-        # != rather than np.isfinite: an int beyond int64 is a valid setting
-        if reason == "max_iter" and self.n_iter_no_change != np.inf:
+        if reason == "max_iter":
             warnings.warn(
-                f"Stochastic optimizer: maximum iterations ({self.max_iter}) "
+                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
                 "reached and the optimization hasn't converged yet.",
                 ConvergenceWarning,
-                stacklevel=4,
+                stacklevel=_user_stacklevel(),
             )
         elif reason == "diverged":
             warnings.warn(
@@ -391,7 +428,7 @@ class BaseSigmoidMLP(BaseEstimator):
                 "last finite weights were restored. Try a smaller "
                 "learning_rate_init.",
                 ConvergenceWarning,
-                stacklevel=4,
+                stacklevel=_user_stacklevel(),
             )
         elif reason == "interrupted":
             warnings.warn(
@@ -399,7 +436,7 @@ class BaseSigmoidMLP(BaseEstimator):
                 "last completed batch are kept"
                 + (", the best epoch's restored." if self.early_stopping else "."),
                 UserWarning,
-                stacklevel=4,
+                stacklevel=_user_stacklevel(),
             )
 
     # -------------------------------------------------------------- predict

@@ -21,7 +21,8 @@ from ._base import BaseSigmoidMLP
 #: 784-128-64-10 sigmoid network without bias terms, squared error on sigmoid
 #: outputs, per-sample SGD at a constant learning rate of 0.001, weights drawn
 #: as ``randn(n_out, n_in) * sqrt(1 / n_out)``, 50 epochs over the data in
-#: order.
+#: order. Like any fit that runs out of ``max_iter``, it ends with a
+#: ``ConvergenceWarning`` and ``stop_reason_ == "max_iter"``.
 NOTEBOOK_PARAMS = {
     "hidden_layer_sizes": (128, 64),
     "loss": "squared_error",
@@ -90,7 +91,10 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         Exponent of the ``"invscaling"`` schedule.
 
     max_iter : int, default=200
-        Maximum number of epochs of one call to :meth:`fit`.
+        Maximum number of epochs of one call to :meth:`fit` (a warm-started
+        call gets the whole budget again). A call that runs out of it warns
+        with a :class:`~sklearn.exceptions.ConvergenceWarning`, also when
+        ``n_iter_no_change=np.inf``.
 
     shuffle : bool, default=True
         Whether to shuffle the samples at each epoch.
@@ -180,7 +184,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         names that are all strings.
 
     n_iter_ : int
-        Number of epochs run, over all calls.
+        Number of epochs run by the last call: :meth:`fit` counts from 0 on
+        every call, warm-started or not; :meth:`partial_fit` sets it to 1.
 
     t_ : int
         Number of training samples seen, over all calls.
@@ -212,10 +217,12 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
     stop_reason_ : str
         Why the last call stopped: ``"converged"`` (``tol`` reached),
         ``"max_iter"``, ``"early_stopping"``, ``"diverged"`` (the loss became
-        non-finite or exploded; the last finite weights were restored),
-        ``"interrupted"`` (Ctrl-C; the last completed batch's weights are kept),
-        ``"max_time"``, or ``"partial_fit"`` (a :meth:`partial_fit` pass
-        completed).
+        non-finite or exploded after at least one good epoch of the call; the
+        weights of the last good epoch were restored; a call without any good
+        epoch raises a ``ValueError`` and leaves the model as it was),
+        ``"interrupted"`` (Ctrl-C; the last completed batch's weights are
+        kept; a second Ctrl-C raises ``KeyboardInterrupt``), ``"max_time"``,
+        or ``"partial_fit"`` (a :meth:`partial_fit` pass completed).
 
     See Also
     --------
@@ -224,12 +231,16 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
 
     Notes
     -----
-    The class is declared ``SigmoidMLPClassifier(ClassifierMixin,
-    BaseEstimator)``. The design brief wrote the bases the other way round,
-    but scikit-learn >= 1.6 requires the mixin on the left: otherwise
-    ``is_classifier()`` is False, ``GridSearchCV`` and ``cross_val_score``
-    use ``KFold`` instead of ``StratifiedKFold``, and ``check_estimator``
-    fails ``check_mixin_order``.
+    Like every neural network trained by gradient descent, this one is
+    sensitive to the scale of its inputs: scale the features to ``[0, 1]``
+    (e.g. with :class:`~sklearn.preprocessing.MinMaxScaler`, or ``X / 255``
+    for pixels) or standardize them (:class:`~sklearn.preprocessing.StandardScaler`),
+    in a :class:`~sklearn.pipeline.Pipeline`.
+
+    ``ClassifierMixin`` comes before the base estimator class among the
+    bases, as scikit-learn >= 1.6 requires of every classifier: that is what
+    makes ``is_classifier()`` true, so that ``GridSearchCV`` and
+    ``cross_val_score`` split with ``StratifiedKFold``.
 
     The optimizer state needed by :meth:`partial_fit` and ``warm_start`` is
     kept as plain NumPy arrays and numbers, so that secure loaders such as
@@ -415,9 +426,13 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         >>> for start in range(0, 150, 50):
         ...     _ = clf.partial_fit(X[start:start + 50], y[start:start + 50],
         ...                         classes=np.unique(y))
-        >>> clf.n_iter_
-        3
+        >>> clf.n_iter_, len(clf.loss_curve_)
+        (1, 3)
         """
+        if hasattr(self, "coefs_"):
+            # scikit-learn's fit context skips this for fitted models: a
+            # parameter set since the last call is checked as fit checks it
+            self._validate_params()
         if self.early_stopping:
             raise ValueError(
                 "partial_fit does not support early_stopping=True: it trains on "

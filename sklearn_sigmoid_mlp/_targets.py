@@ -103,7 +103,7 @@ def encode(y, classes, multilabel, dtype):
         return np.asarray(y, dtype=dtype), None
     if len(classes) < 2:
         found = (
-            f"only one class: {_labels(classes[:1])}"
+            f"only one class: {format_labels(classes[:1])}"
             if len(classes)
             else "no class at all (classes is empty)"
         )
@@ -114,8 +114,8 @@ def encode(y, classes, multilabel, dtype):
     unknown = np.setdiff1d(unique_labels(y), classes)
     if unknown.size:
         raise ValueError(
-            f"y contains labels {_labels(unknown)} that are not in "
-            f"classes={_labels(classes)}."
+            f"y contains labels {format_labels(unknown)} that are not in "
+            f"classes={format_labels(classes)}."
         )
     label_index = np.searchsorted(classes, y)
     if len(classes) == 2:
@@ -223,8 +223,8 @@ def class_weights(class_weight, classes, label_index, sample_weight, counts=None
         unknown = [k for k in class_weight if k not in classes]
         if unknown:
             raise ValueError(
-                f"class_weight has labels {_labels(unknown)} that are not in "
-                f"classes_={_labels(classes)}."
+                f"class_weight has labels {format_labels(unknown)} that are not in "
+                f"classes_={format_labels(classes)}."
             )
         weights = compute_class_weight(class_weight, classes=classes, y=classes)
     if not np.all(np.isfinite(weights) & (weights >= 0)):
@@ -267,7 +267,7 @@ def _check_weight_sum(sample_weight, what, dtype):
         )
 
 
-def _labels(values):
+def format_labels(values):
     """Labels as the user wrote them: ``[0, 1]``, not ``array([np.int64(0)...``."""
     return "[" + ", ".join(repr(_plain(v)) for v in values) + "]"
 

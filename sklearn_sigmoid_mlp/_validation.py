@@ -2,7 +2,9 @@
 
 With ``early_stopping=True`` a fraction of the training rows is held out,
 stratified by class, with the same split on every call of a warm-started
-model; the estimator scores its weights on those rows after every epoch.
+model; the estimator scores its weights on those rows after every epoch. A
+split that cannot be made (a class with a single member, fewer than two
+validation rows) is an error, never a silent fallback.
 """
 
 import numpy as np
@@ -18,7 +20,8 @@ def hold_out(sample_weight, label_index, validation_fraction, seed):
         The sample weights; each part must have a sample of positive weight.
     label_index : ndarray of shape (n_samples,) or None
         Each sample's class index, to stratify by; None for multilabel
-        targets, which are split without stratification.
+        targets, which are split without stratification. Every class needs
+        at least two members.
     validation_fraction : float
         The fraction of the rows to hold out.
     seed : int
@@ -31,27 +34,29 @@ def hold_out(sample_weight, label_index, validation_fraction, seed):
     val_index : ndarray
         The validation rows.
     """
-    # stratify when every class can appear on both sides of the split
     n_samples = len(sample_weight)
-    n_val = int(np.ceil(validation_fraction * n_samples))
-    stratify = None
-    if label_index is not None:
-        counts = np.bincount(label_index)
-        n_classes = np.count_nonzero(counts)
-        if counts[counts > 0].min() >= 2 and min(n_val, n_samples - n_val) >= n_classes:
-            stratify = label_index
+    # as in MLPClassifier, a split that cannot be made is an error: a class
+    # with a single member cannot be stratified, and a score on fewer than two
+    # rows means nothing
     try:
         train_index, val_index = train_test_split(
             np.arange(n_samples),
             test_size=validation_fraction,
             random_state=seed,
-            stratify=stratify,
+            stratify=label_index,
         )
     except ValueError as error:
         raise ValueError(
             f"early_stopping cannot hold out validation_fraction="
             f"{validation_fraction} of {n_samples} samples: {error}"
         ) from error
+    if len(val_index) < 2:
+        raise ValueError(
+            f"The validation set is too small: validation_fraction="
+            f"{validation_fraction} of {n_samples} samples holds out "
+            f"{len(val_index)}. Increase 'validation_fraction' or the size of "
+            "your dataset, or set early_stopping=False."
+        )
     for part, index in (("training", train_index), ("validation", val_index)):
         # accuracy_score fails on weights that are all zero, and a training
         # part without weight would train nothing

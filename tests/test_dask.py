@@ -156,7 +156,7 @@ def test_incremental_trains_over_dask_blocks(client, digits):
         inc.partial_fit(X_blocks, y_blocks, classes=classes)
 
     # one partial_fit (one epoch) per block and per pass
-    assert inc.estimator_.n_iter_ == 5 * n_blocks
+    assert len(inc.estimator_.loss_curve_) == 5 * n_blocks
     assert inc.estimator_.t_ == 5 * len(X_train)
     workers = set(client.scheduler_info()["workers"])
     fit_tasks = [t for t in stream.data if "fit" in str(t["key"])]

@@ -59,6 +59,7 @@ PROBLEM_WORDS = {
     "not_fitted": ("not fitted",),
     # early stopping's hold-out may lack samples of positive weight
     "validation_split": ("early_stopping", "validation"),
+    "warm_start_classes": ("same classes",),
 }
 
 STOP_REASONS = {
@@ -480,8 +481,10 @@ def test_fit_rejects_bad_input_or_fits_finitely(data):
     params["early_stopping"] = data.draw(st.booleans(), label="early_stopping")
     maybe = set()
     some_zero = sample_weight is not None and np.any(np.asarray(sample_weight) == 0)
-    if params["early_stopping"] and (some_zero or n_rows == 1):
+    if params["early_stopping"] and some_zero:
         maybe.add("validation_split")
+    if params["early_stopping"] and not defects and _cannot_hold_out(y, y_kind):
+        defects.add("validation_split")
     estimator = SigmoidMLPClassifier(**params)
     before = _state(estimator)
 
@@ -492,6 +495,22 @@ def test_fit_rejects_bad_input_or_fits_finitely(data):
         _check_fitted(estimator, X_clean, multilabel=y_kind == "multilabel")
     else:
         _assert_same(before, _state(estimator))
+
+
+def _cannot_hold_out(y, y_kind):
+    """Whether early stopping's stratified 10% hold-out of y cannot be made.
+
+    It needs two validation rows at least and, for single-label targets, two
+    members of every class and room for each class on both sides.
+    """
+    n_rows = len(y)
+    n_val = int(np.ceil(0.1 * n_rows))
+    if n_val < 2:
+        return True
+    if y_kind == "multilabel":
+        return False
+    _, counts = np.unique(np.asarray(y), return_counts=True)
+    return counts.min() < 2 or min(n_val, n_rows - n_val) < len(counts)
 
 
 def _draw_classes(data, y, y_kind, *, valid=False):
@@ -690,6 +709,16 @@ def test_failed_refit_leaves_fitted_model_unchanged(data):
             estimator, base_kind == "multilabel", n_features, y, y_kind, y_defects
         )
         estimator.set_params(warm_start=method == "warm_start_fit")
+        if (
+            method == "warm_start_fit"
+            and base_kind != "multilabel"
+            and y_kind != "multilabel"
+            and not y_defects
+            and len(y)
+            and not np.array_equal(np.unique(np.asarray(y)), estimator.classes_)
+        ):
+            # as in MLPClassifier: a warm start needs exactly the same classes
+            defects.add("warm_start_classes")
     if n_features == 0:
         defects.discard("n_features")
     before = _state(estimator)
@@ -801,19 +830,33 @@ def test_training_numerics_stay_finite_without_warnings(data):
         "weight_init": data.draw(
             st.sampled_from(["glorot_uniform", "notebook"]), label="weight_init"
         ),
-        "early_stopping": data.draw(st.booleans(), label="early_stopping"),
+        "early_stopping": (
+            not _cannot_hold_out(y, "multilabel" if n_classes == "multilabel" else "")
+            and data.draw(st.booleans(), label="early_stopping")
+        ),
     }
     estimator = SigmoidMLPClassifier(**params)
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        estimator.fit(X, y)
-        proba = estimator.predict_proba(X)
-        estimator.predict(X)
+        try:
+            estimator.fit(X, y)
+            error = None
+        except ValueError as raised:
+            error = raised
+        if error is None:
+            proba = estimator.predict_proba(X)
+            estimator.predict(X)
 
-    event("stop_reason_", estimator.stop_reason_)
     unexpected = [w for w in caught if not issubclass(w.category, ConvergenceWarning)]
     assert not unexpected, [str(w.message) for w in unexpected]
+    if error is not None:
+        # no epoch of the fit kept the weights finite: an error naming the rate
+        event("stop_reason_", "error: no good epoch")
+        assert "learning_rate_init=" in str(error)
+        assert not hasattr(estimator, "coefs_")
+        return
+    event("stop_reason_", estimator.stop_reason_)
     multilabel = n_classes == "multilabel"
     _check_fitted(estimator, X, multilabel)
     assert_valid_proba(estimator, proba, multilabel=multilabel, n_rows=n_rows)

@@ -8,7 +8,8 @@ sees only the training, not the test session::
 ``X_PATH`` holds raw float32 rows, ``Y_PATH`` raw int8 labels of 5 classes.
 The first 90 % of the rows train, chunk by chunk, for ``N_PASSES`` passes; the
 rest score after each pass. Prints a JSON report: the peak anonymous resident
-memory above the baseline, the number of memory samples, ``n_iter_``, ``t_``,
+memory above the baseline, the number of memory samples, the epochs run
+(``len(loss_curve_)``), ``t_``,
 the accuracy after each pass, the training time and the weights' dtype.
 Linux only (``/proc/self/status``).
 """
@@ -84,7 +85,7 @@ def main(X_path, y_path, n_rows, n_features, chunk_rows, n_passes):
     report = {
         "peak_extra_bytes": sampler.peak - baseline,
         "samples": sampler.samples,
-        "n_iter": clf.n_iter_,
+        "n_iter": len(clf.loss_curve_),
         "t": clf.t_,
         "accuracies": accuracies,
         "train_time": train_time,
