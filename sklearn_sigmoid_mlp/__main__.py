@@ -9,12 +9,55 @@ then the final test accuracy.
 """
 
 import argparse
+import os
 import sys
 import time
 
 import numpy as np
 
 from ._classifier import NOTEBOOK_PARAMS, SigmoidMLPClassifier
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _layer_sizes(text):
+    """``"128,64"`` -> ``(128, 64)``: one or more positive integers."""
+    parts = text.split(",")
+    if not text.strip() or any(not part.strip() for part in parts):
+        raise argparse.ArgumentTypeError(
+            f"expected positive integers separated by commas, e.g. 128,64; got {text!r}"
+        )
+    return tuple(_positive_int(part) for part in parts)
+
+
+def _fraction(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(
+            f"must be a fraction strictly between 0 and 1, got {value}"
+        )
+    return value
+
+
+def _seed(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"must be in [0, 2**32), got {value}")
+    return value
 
 
 def _parse_args(argv):
@@ -47,26 +90,26 @@ def _parse_args(argv):
     )
     parser.add_argument(
         "--max-iter",
-        type=int,
+        type=_positive_int,
         default=None,
         help="number of epochs (default: 100, or 50 with --notebook)",
     )
     parser.add_argument(
         "--hidden",
-        type=lambda text: tuple(int(v) for v in text.split(",") if v),
+        type=_layer_sizes,
         default=None,
         metavar="N1,N2,...",
         help="hidden layer sizes (default: 128,64)",
     )
     parser.add_argument(
         "--test-size",
-        type=float,
+        type=_fraction,
         default=0.1,
         help="held-out fraction (default: 0.1, the notebook's)",
     )
     parser.add_argument(
         "--random-state",
-        type=int,
+        type=_seed,
         default=7,
         help="seed of the split and of the network (default: 7, the notebook's)",
     )
@@ -75,7 +118,10 @@ def _parse_args(argv):
         action="store_true",
         help="train in float32 instead of float64",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.data is not None and not os.path.isfile(args.data):
+        parser.error(f"argument --data: no such file: {args.data!r}")
+    return args
 
 
 def _load(args):
@@ -111,7 +157,8 @@ def main(argv=None):
     Returns
     -------
     status : int
-        The exit status, 0 on success.
+        The exit status: 0 on success, 130 (as for a shell's Ctrl-C) when
+        Ctrl-C stopped the training.
 
     Examples
     --------
@@ -133,27 +180,53 @@ def main(argv=None):
     params = dict(NOTEBOOK_PARAMS) if args.notebook else {}
     if args.hidden is not None:
         params["hidden_layer_sizes"] = args.hidden
-    max_iter = args.max_iter or params.get("max_iter", 100)
+    params["max_iter"] = args.max_iter or params.get("max_iter", 100)
     clf = SigmoidMLPClassifier(**params, random_state=args.random_state)
     print(
         f"Data: {name}, {X_train.shape[0]} training and {X_test.shape[0]} test "
         f"rows, {X.shape[1]} features"
     )
     print(f"Model: {clf!r}")
-    classes = np.unique(y)
-    start = time.perf_counter()
-    for epoch in range(1, max_iter + 1):
-        # one partial_fit call is one epoch, so the held-out accuracy can be
-        # printed after each, as the notebook does
-        clf.partial_fit(X_train, y_train, classes=classes)
-        accuracy = clf.score(X_test, y_test)
-        print(
-            f"Epoch {epoch:2d} | loss {clf.loss_:.6f} | "
-            f"held-out accuracy {100 * accuracy:.2f}% | "
-            f"{time.perf_counter() - start:.1f} s"
-        )
-    print(f"Test accuracy after {max_iter} epochs: {100 * accuracy:.2f}%")
+    epochs, accuracy = _train(clf, X_train, y_train, X_test, y_test, np.unique(y))
+    if accuracy is None:
+        print("Interrupted before the first epoch ended: no model to test.")
+        return 130
+    if clf.stop_reason_ == "interrupted":
+        print(f"Interrupted: test accuracy after {_epochs(epochs)}: {accuracy:.2f}%")
+        return 130
+    print(f"Test accuracy after {_epochs(epochs)}: {accuracy:.2f}%")
     return 0
+
+
+def _train(clf, X_train, y_train, X_test, y_test, classes):
+    """Train epoch by epoch, printing each; stop at Ctrl-C.
+
+    Returns the epochs run and the last held-out accuracy (percent; None if
+    no epoch ended). One ``partial_fit`` call is one epoch, so the held-out
+    accuracy can be printed after each, as the notebook does. A Ctrl-C ends
+    the current epoch's training early (``stop_reason_ == "interrupted"``),
+    or, between two epochs, interrupts the loop: either way the job stops.
+    """
+    start, epochs, accuracy = time.perf_counter(), 0, None
+    try:
+        while epochs < clf.max_iter:
+            clf.partial_fit(X_train, y_train, classes=classes)
+            epochs += 1
+            accuracy = 100 * clf.score(X_test, y_test)
+            print(
+                f"Epoch {epochs:2d} | loss {clf.loss_:.6f} | "
+                f"held-out accuracy {accuracy:.2f}% | "
+                f"{time.perf_counter() - start:.1f} s"
+            )
+            if clf.stop_reason_ == "interrupted":
+                break
+    except KeyboardInterrupt:
+        clf.stop_reason_ = "interrupted"
+    return epochs, accuracy
+
+
+def _epochs(n):
+    return f"{n} epoch" if n == 1 else f"{n} epochs"
 
 
 if __name__ == "__main__":

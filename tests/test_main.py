@@ -5,12 +5,16 @@ examples of :func:`sklearn_sigmoid_mlp.__main__.main` run here.
 """
 
 import doctest
+import os
 import re
+import signal
 import subprocess
 import sys
+import threading
 
 import numpy as np
 import pytest
+from helpers import child_program
 
 import sklearn_sigmoid_mlp.__main__ as main_module
 from sklearn_sigmoid_mlp.__main__ import main
@@ -76,3 +80,75 @@ def test_bad_option_is_an_error():
     with pytest.raises(SystemExit) as exit_info:
         main(["--no-such-option"])
     assert exit_info.value.code == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--max-iter", "0"], "--max-iter: must be at least 1, got 0"),
+        (["--max-iter", "-1"], "--max-iter: must be at least 1, got -1"),
+        (["--max-iter", "ten"], "--max-iter: not an integer"),
+        (["--hidden", ","], "--hidden: expected positive integers"),
+        (["--hidden", ""], "--hidden: expected positive integers"),
+        (["--hidden", "0"], "--hidden: must be at least 1, got 0"),
+        (["--hidden", "16,,8"], "--hidden: expected positive integers"),
+        (["--test-size", "0"], "--test-size: must be a fraction strictly between"),
+        (["--test-size", "1.5"], "--test-size: must be a fraction strictly between"),
+        (["--random-state", "-3"], "--random-state: must be in [0, 2**32)"),
+        (["--data", "no-such-file.npz"], "--data: no such file: 'no-such-file.npz'"),
+    ],
+)
+def test_bad_arguments_are_argparse_errors(args, message, capsys):
+    """Bad values exit with status 2 and say what is wrong, no traceback."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_model_line_shows_the_settings_used_and_epochs_are_counted(capsys):
+    """The Model line shows the epochs and layers used; "1 epoch", "2 epochs"."""
+    assert main(["--max-iter", "1", "--hidden", "16,8"]) == 0
+    out = capsys.readouterr().out
+    assert "max_iter=1" in out and "hidden_layer_sizes=(16, 8)" in out
+    assert "Test accuracy after 1 epoch: " in out
+    assert main(["--max-iter", "2", "--hidden", "16"]) == 0
+    out = capsys.readouterr().out
+    assert "max_iter=2" in out and "Test accuracy after 2 epochs: " in out
+
+
+def test_ctrl_c_stops_the_main_job_with_status_130():
+    """A real SIGINT: the job prints what it has and exits with 130."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            child_program("main_job.py"),
+            "--max-iter",
+            "100000",
+            "--hidden",
+            "16",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    watchdog = threading.Timer(120, process.kill)
+    watchdog.start()
+    try:
+        lines, sent = [], False
+        for line in process.stdout:
+            lines.append(line)
+            if not sent and sum(line.startswith("Epoch") for line in lines) == 3:
+                os.kill(process.pid, signal.SIGINT)
+                sent = True
+        stderr = process.stderr.read()
+        process.wait()
+    finally:
+        watchdog.cancel()
+    assert process.returncode == 130, stderr
+    epochs = [line for line in lines if line.startswith("Epoch")]
+    assert 3 <= len(epochs) < 100000
+    assert lines[-1].startswith(f"Interrupted: test accuracy after {len(epochs)} ")
+    assert "Traceback" not in stderr

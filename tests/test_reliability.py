@@ -742,3 +742,39 @@ def test_nan_from_a_product_is_an_error_not_an_output():
         warnings.simplefilter("error")
         with pytest.raises(ValueError, match="overflow"):
             clf.predict_proba(X_zero)
+
+
+def test_two_ctrl_c_stop_a_loop_of_fits():
+    """cross_val_score: Ctrl-C stops one fit; the next Ctrl-C stops the program.
+
+    The first SIGINT ends the first fold's fit, usable; the second, in the next
+    fold's fit, raises KeyboardInterrupt instead of letting cross_val_score
+    carry on over the remaining folds.
+    """
+    process = subprocess.Popen(
+        [sys.executable, child_program("cross_val_sigint.py")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    watchdog = threading.Timer(CHILD_TIMEOUT, process.kill)
+    watchdog.start()
+    try:
+        fits, signals, result = 0, 0, None
+        for line in process.stdout:
+            if line.startswith("Iteration 1,"):
+                fits += 1
+            elif line.startswith("Iteration 3,") and signals < fits <= 2:
+                # the third epoch of the first fit, then of the second
+                os.kill(process.pid, signal.SIGINT)
+                signals += 1
+            elif line.startswith("RESULT"):
+                result = line
+        stderr = process.stderr.read()
+        process.wait()
+    finally:
+        watchdog.cancel()
+    assert result is None, "cross_val_score carried on after two Ctrl-C"
+    assert (fits, signals) == (2, 2)
+    assert process.returncode != 0
+    assert stderr.rstrip().endswith("KeyboardInterrupt"), stderr[-2000:]
