@@ -111,7 +111,7 @@ def allocate_workspace(layer_sizes, batch_size, dtype):
         ``"activations"`` and ``"deltas"``, one ``(batch_size, fan_out)``
         array per layer; ``"derivatives"``, one per hidden layer;
         ``"grads"``, one flat gradient vector laid out as the parameters (see
-        :mod:`._parameters`), and ``"grad_coefs"`` and ``"grad_intercepts"``,
+        ``_parameters``), and ``"grad_coefs"`` and ``"grad_intercepts"``,
         its views shaped as the layers; ``"scratch_coefs"``, one per layer,
         for the L2 term.
 
