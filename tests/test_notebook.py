@@ -1,8 +1,9 @@
 """Fidelity to the original notebook's network (shared/reference).
 
-The notebook's ``NeuralNetwork`` is re-implemented here from the reference
-text, with its own math (``1 / (1 + exp(-x))``, the derivative
-``exp(-x) / (exp(-x) + 1) ** 2`` of the pre-activation, outer-product updates,
+The notebook's ``NeuralNetwork`` is re-implemented in ``notebook_reference.py``
+from the reference text (the benchmark times the same copy), with its own
+math (``1 / (1 + exp(-x))``, the derivative ``exp(-x) / (exp(-x) + 1) ** 2``
+of the pre-activation, outer-product updates,
 per-sample SGD in order). Its weights are drawn as the notebook draws them after
 ``np.random.seed(seed)``, but from a local ``RandomState(seed)``, which gives the
 same numbers without touching NumPy's global state.
@@ -11,119 +12,27 @@ same numbers without touching NumPy's global state.
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from notebook_reference import NotebookNetwork
 from sklearn.datasets import load_digits
-from threadpoolctl import threadpool_limits
 
 from sklearn_sigmoid_mlp import NOTEBOOK_PARAMS, SigmoidMLPClassifier
 from sklearn_sigmoid_mlp._network import init_parameters
 
 SIZES = [784, 128, 64, 10]
 # NOTEBOOK_PARAMS trains for a fixed number of epochs: every fit ends at
-# max_iter, with scikit-learn's ConvergenceWarning
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:Stochastic Optimizer:sklearn.exceptions.ConvergenceWarning"
-)
+# max_iter, with scikit-learn's ConvergenceWarning; small products run with
+# one BLAS thread (conftest.py)
+pytestmark = [
+    pytest.mark.filterwarnings(
+        "ignore:Stochastic Optimizer:sklearn.exceptions.ConvergenceWarning"
+    ),
+    pytest.mark.usefixtures("single_blas_thread"),
+]
 
 SEED = 3
 N_TRAIN = 300
 N_TEST = 100
 MAX_RELATIVE_DIFFERENCE = 1e-10
-
-
-@pytest.fixture(autouse=True)
-def single_blas_thread():
-    """Run each test with one BLAS thread (small products; reproducible sums)."""
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
-
-
-class NotebookNetwork:
-    """The notebook's ``NeuralNetwork``, with a local random state.
-
-    Parameters
-    ----------
-    seed : int
-        The seed the notebook would pass to ``np.random.seed``.
-    learning_rate : float, default=0.001
-        The notebook's learning rate.
-    """
-
-    def __init__(self, seed, learning_rate=0.001):
-        rng = np.random.RandomState(seed)
-        self.sizes = SIZES
-        self.learning_rate = learning_rate
-        self.parameters = {
-            "W1": rng.randn(self.sizes[1], self.sizes[0])
-            * np.sqrt(1.0 / self.sizes[1]),
-            "W2": rng.randn(self.sizes[2], self.sizes[1])
-            * np.sqrt(1.0 / self.sizes[2]),
-            "W3": rng.randn(self.sizes[3], self.sizes[2])
-            * np.sqrt(1.0 / self.sizes[3]),
-        }
-
-    def sigmoid(self, x):
-        """The notebook's logistic function."""
-        return 1 / (1 + np.exp(-x))
-
-    def sigmoid_derivative(self, x):
-        """The notebook's derivative of the sigmoid, from the pre-activation."""
-        return np.exp(-x) / ((np.exp(-x) + 1) ** 2)
-
-    def forward_pass(self, x_train):
-        """Activations of every layer for one sample; returns the output."""
-        params = self.parameters
-        params["A0"] = x_train
-        params["Z1"] = np.dot(params["W1"], params["A0"])
-        params["A1"] = self.sigmoid(params["Z1"])
-        params["Z2"] = np.dot(params["W2"], params["A1"])
-        params["A2"] = self.sigmoid(params["Z2"])
-        params["Z3"] = np.dot(params["W3"], params["A2"])
-        params["A3"] = self.sigmoid(params["Z3"])
-        return params["A3"]
-
-    def back_propagation(self, y_train, output):
-        """The weight changes of one sample, as outer products."""
-        params = self.parameters
-        change_in_weights = {}
-        error3 = (
-            2
-            * (output - y_train)
-            / output.shape[0]
-            * self.sigmoid_derivative(params["Z3"])
-        )
-        change_in_weights["W3"] = np.outer(error3, params["A2"])
-        error2 = np.dot(error3, params["W3"]) * self.sigmoid_derivative(params["Z2"])
-        change_in_weights["W2"] = np.outer(error2, params["A1"])
-        error1 = np.dot(error2, params["W2"]) * self.sigmoid_derivative(params["Z1"])
-        change_in_weights["W1"] = np.outer(error1, params["A0"])
-        return change_in_weights
-
-    def train(self, x_train, y_train, x_test, y_test, epochs):
-        """Per-sample SGD in order; returns the test accuracy after each epoch."""
-        accuracies = []
-        for _ in range(epochs):
-            for x, y in zip(x_train, y_train):
-                output = self.forward_pass(x)
-                changes_in_weights = self.back_propagation(y, output)
-                for key, value in changes_in_weights.items():
-                    self.parameters[key] -= self.learning_rate * value
-            accuracies.append(
-                np.mean(
-                    [
-                        np.argmax(self.forward_pass(x)) == np.argmax(y)
-                        for x, y in zip(x_test, y_test)
-                    ]
-                )
-            )
-        return accuracies
-
-    def weights(self):
-        """Copies of ``W1, W2, W3`` in the notebook's ``(n_out, n_in)`` layout."""
-        return [self.parameters[f"W{i}"].copy() for i in (1, 2, 3)]
-
-    def predict(self, x_test):
-        """The notebook's prediction, ``argmax`` of the output, for each row."""
-        return np.array([np.argmax(self.forward_pass(x)) for x in x_test])
 
 
 def mnist_like_data():

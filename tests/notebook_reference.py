@@ -1,4 +1,7 @@
-"""A faithful copy of the original notebook's network, for the benchmark.
+"""A faithful copy of the original notebook's network: the reference of fidelity.
+
+The tests (``test_notebook.py``) and the benchmark (``bench_notebook.py``)
+compare ``SigmoidMLPClassifier(**NOTEBOOK_PARAMS)`` with this one copy.
 
 The class below is the ``NeuralNetwork`` of
 ``shared/reference/mnist_sigmoid_notebook.txt`` with its arithmetic unchanged,
@@ -9,8 +12,8 @@ pre-activations, the squared-error delta ``2 * (output - y) / n_outputs``,
 
 Only three things differ, none of them in the math:
 
-- the weights are drawn from a ``RandomState`` passed in, instead of the
-  global ``np.random`` (``np.random.seed(s)`` before the notebook's network is
+- the weights are drawn from a ``RandomState`` (or a seed) passed in, instead
+  of the global ``np.random`` (``np.random.seed(s)`` before the notebook's network is
   ``random_state=np.random.RandomState(s)`` here, and
   ``SigmoidMLPClassifier(**NOTEBOOK_PARAMS, random_state=s)`` draws the same
   weights);
@@ -19,7 +22,8 @@ Only three things differ, none of them in the math:
   slice of one, can be timed on its own;
 - the per-epoch test accuracy, which the notebook computes on the global
   ``x_test, y_test`` after each epoch, is :meth:`NotebookNetwork.accuracy` and
-  is not part of the timed loop.
+  is not part of the timed loop; :meth:`NotebookNetwork.train` is the
+  notebook's ``train``, epochs of both, on the data it is given.
 """
 
 import numpy as np
@@ -30,8 +34,9 @@ class NotebookNetwork:
 
     Parameters
     ----------
-    random_state : numpy.random.RandomState
-        Source of the initial weights, drawn as the notebook draws them from
+    random_state : int or numpy.random.RandomState
+        Seed (what the notebook passes to ``np.random.seed``) or source of the
+        initial weights, drawn as the notebook draws them from
         the global state: ``W1``, ``W2``, ``W3`` in that order, each
         ``randn(n_out, n_in) * sqrt(1 / n_out)``.
     sizes : list of int, default=[784, 128, 64, 10]
@@ -48,13 +53,15 @@ class NotebookNetwork:
     Examples
     --------
     >>> import numpy as np
-    >>> from _notebook import NotebookNetwork
-    >>> net = NotebookNetwork(np.random.RandomState(0))
+    >>> from notebook_reference import NotebookNetwork
+    >>> net = NotebookNetwork(0)
     >>> net.parameters["W1"].shape
     (128, 784)
     """
 
     def __init__(self, random_state, sizes=(784, 128, 64, 10), learning_rate=0.001):
+        if not isinstance(random_state, np.random.RandomState):
+            random_state = np.random.RandomState(random_state)
         self.sizes = list(sizes)
         self.learning_rate = learning_rate
         # the notebook's dict literal draws W1, then W2, then W3
@@ -184,3 +191,34 @@ class NotebookNetwork:
             ``SigmoidMLPClassifier.coefs_``.
         """
         return [self.parameters[key].T for key in ("W1", "W2", "W3")]
+
+    def train(self, x_train, y_train, x_test, y_test, epochs):
+        """The notebook's ``train``: epochs of the loop, each with its accuracy.
+
+        Parameters
+        ----------
+        x_train, y_train : ndarray
+            Training rows and one-hot targets.
+        x_test, y_test : ndarray
+            Test rows and one-hot targets.
+        epochs : int
+            Number of passes.
+
+        Returns
+        -------
+        accuracies : list of float
+            The test accuracy after each epoch.
+        """
+        accuracies = []
+        for _ in range(epochs):
+            self.train_epoch(x_train, y_train)
+            accuracies.append(self.accuracy(x_test, y_test))
+        return accuracies
+
+    def weights(self):
+        """Copies of ``W1, W2, W3`` in the notebook's ``(n_out, n_in)`` layout."""
+        return [self.parameters[f"W{i}"].copy() for i in (1, 2, 3)]
+
+    def predict(self, x_test):
+        """The notebook's prediction, ``argmax`` of the output, for each row."""
+        return np.array([np.argmax(self.forward_pass(x)) for x in x_test])
