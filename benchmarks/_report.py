@@ -87,6 +87,8 @@ def summary(sections, args, full_rows):
         curve = sections["accuracy"]["ours"]["accuracy_per_epoch"][:30]
         check(checks, "accuracy", max(curve), 0.98, ">=")
 
+    if not checks:
+        return checks
     print_table(
         "Summary: the targets",
         ["target", "measured", "verdict"],

@@ -1,0 +1,279 @@
+"""Export to ONNX: serve a fitted model without Python, verified with ONNX Runtime.
+
+Importing this module registers :class:`~sklearn_sigmoid_mlp.SigmoidMLPClassifier`
+with `skl2onnx <https://onnx.ai/sklearn-onnx/>`_ (the ``onnx`` extra:
+``pip install "sklearn-sigmoid-mlp[onnx]"``), so that ``skl2onnx.to_onnx``
+converts it alone or inside a :class:`~sklearn.pipeline.Pipeline` with
+scikit-learn's preprocessing. Importing ``sklearn_sigmoid_mlp`` itself never
+imports skl2onnx or onnx. :func:`register` does the same explicitly (it is
+idempotent) and :func:`to_onnx` registers and converts in one call.
+
+The converter reads the fitted attributes only (``coefs_``, ``intercepts_``
+when the model has trained intercepts, ``out_activation_``, ``classes_`` and
+the output layout of the loss). The graph is the forward pass of the user
+guide: per layer a ``MatMul``, an ``Add`` when there are intercepts and a
+``Sigmoid`` for hidden layers; then ``Softmax`` (multiclass log-loss) or
+``Sigmoid``; then what :meth:`~SigmoidMLPClassifier.predict_proba` does with
+the outputs: ``[1 - p, p]`` for binary targets, the normalisation of
+``loss="squared_error"``'s independent sigmoids (a row of zeros becoming
+uniform), the probabilities as they are for multilabel targets. Labels are
+the original classes (integers or strings; multilabel models give 0/1 per
+label), by ``ArgMax`` (or ``p > 0.5`` per label). The graph computes in the
+input's type: float32 inputs in float32, float64 inputs in float64.
+"""
+
+import numpy as np
+from sklearn.utils.validation import check_is_fitted
+
+from . import _targets
+from ._classifier import SigmoidMLPClassifier
+
+__all__ = ["register", "to_onnx"]
+
+_ALIAS = "SklearnSigmoidMLPClassifier"
+_registered = False
+
+
+def register():
+    """Register the converter of ``SigmoidMLPClassifier`` with skl2onnx.
+
+    Importing :mod:`sklearn_sigmoid_mlp.onnx` already calls it; calling it
+    again does nothing.
+
+    Returns
+    -------
+    alias : str
+        The name the converter is registered under.
+
+    Examples
+    --------
+    >>> from sklearn_sigmoid_mlp.onnx import register
+    >>> register()
+    'SklearnSigmoidMLPClassifier'
+    """
+    global _registered
+    if not _registered:
+        from skl2onnx import update_registered_converter
+
+        update_registered_converter(
+            SigmoidMLPClassifier,
+            _ALIAS,
+            _shape_calculator,
+            _converter,
+            parser=_parser,
+            options={
+                "zipmap": [True, False, "columns"],
+                "output_class_labels": [False, True],
+                "nocl": [True, False],
+            },
+        )
+        _registered = True
+    return _ALIAS
+
+
+def to_onnx(model, X, **kwargs):
+    """Convert a fitted model (or a pipeline ending in one) to ONNX.
+
+    Parameters
+    ----------
+    model : SigmoidMLPClassifier or Pipeline
+        The fitted estimator.
+    X : ndarray of shape (n_samples, n_features)
+        A few rows of the input, for the input's name, type and width; float32
+        rows make a float32 graph, float64 rows a float64 graph.
+    **kwargs
+        Passed to ``skl2onnx.to_onnx``, such as
+        ``options={"zipmap": False}`` for a probability tensor instead of a
+        list of dictionaries.
+
+    Returns
+    -------
+    onnx_model : onnx.ModelProto
+        The graph; ``onnx_model.SerializeToString()`` gives the file's bytes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import onnxruntime as ort
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn_sigmoid_mlp import SigmoidMLPClassifier
+    >>> from sklearn_sigmoid_mlp.onnx import to_onnx
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = SigmoidMLPClassifier(learning_rate_init=0.01, random_state=0).fit(X, y)
+    >>> onx = to_onnx(clf, X[:1], options={"zipmap": False})
+    >>> session = ort.InferenceSession(onx.SerializeToString())
+    >>> labels, proba = session.run(None, {"X": X})
+    >>> bool(np.array_equal(labels, clf.predict(X)))
+    True
+    >>> bool(np.allclose(proba, clf.predict_proba(X), atol=1e-9))
+    True
+    """
+    from skl2onnx import to_onnx as skl2onnx_to_onnx
+
+    register()
+    return skl2onnx_to_onnx(model, X, **kwargs)
+
+
+def _parser(scope, model, inputs, custom_parsers=None):
+    """skl2onnx's classifier parser (ZipMap option); none for multilabel."""
+    from skl2onnx._parse import _parse_sklearn_classifier, _parse_sklearn_simple_model
+
+    check_is_fitted(model)
+    if _multilabel(model):
+        # one probability per label, not a distribution over classes
+        return _parse_sklearn_simple_model(scope, model, inputs, custom_parsers)
+    return _parse_sklearn_classifier(scope, model, inputs, custom_parsers)
+
+
+def _shape_calculator(operator):
+    """Labels ``[N]`` (or ``[N, n_labels]``) and probabilities ``[N, n_classes]``."""
+    from skl2onnx.common.data_types import (
+        DoubleTensorType,
+        FloatTensorType,
+        Int64TensorType,
+        StringTensorType,
+    )
+
+    model = operator.raw_operator
+    n_rows = operator.inputs[0].get_first_dimension()
+    n_classes = len(model.classes_)
+    if _multilabel(model):
+        operator.outputs[0].type = Int64TensorType([n_rows, n_classes])
+    elif _class_labels(model).dtype.kind == "U":
+        operator.outputs[0].type = StringTensorType([n_rows])
+    else:
+        operator.outputs[0].type = Int64TensorType([n_rows])
+    double = isinstance(operator.inputs[0].type, DoubleTensorType)
+    tensor = DoubleTensorType if double else FloatTensorType
+    operator.outputs[1].type = tensor([n_rows, n_classes])
+
+
+def _class_labels(model):
+    """The classes as int64 or str; other label types cannot be exported."""
+    classes = np.asarray(model.classes_)
+    if classes.dtype.kind in "iub" or (
+        classes.dtype.kind == "f" and np.array_equal(classes, np.round(classes))
+    ):
+        return classes.astype(np.int64)
+    if classes.dtype.kind in "UO" and all(isinstance(c, str) for c in classes):
+        return classes.astype(str)
+    raise ValueError(
+        f"Cannot export class labels of dtype {classes.dtype} to ONNX: its "
+        "classifiers output int64 or string labels, and these are not whole "
+        "numbers. Encode the labels as integers or strings before fitting."
+    )
+
+
+def _multilabel(model):
+    return model._target_type == _targets.MULTILABEL
+
+
+def _converter(scope, operator, container):
+    """The forward pass, ``predict_proba``'s post-processing and the labels."""
+    from skl2onnx.common.data_types import guess_proto_type
+    from skl2onnx.proto import onnx_proto
+
+    model = operator.raw_operator
+    check_is_fitted(model)
+    double = guess_proto_type(operator.inputs[0].type) == onnx_proto.TensorProto.DOUBLE
+    graph = _Graph(scope, container, np.float64 if double else np.float32)
+    output = graph.forward(operator.inputs[0].full_name, model)
+    proba_name, label_name = (
+        operator.outputs[1].full_name,
+        operator.outputs[0].full_name,
+    )
+    if _multilabel(model):
+        graph.node("Identity", [output], proba_name)
+        above = graph.node("Greater", [output, graph.constant(0.5)])
+        graph.node("Cast", [above], label_name, to=onnx_proto.TensorProto.INT64)
+        return
+    if model.n_outputs_ == 1:
+        negative = graph.node("Sub", [graph.constant(1.0), output])
+        graph.node("Concat", [negative, output], proba_name, axis=1)
+    elif model.out_activation_ == "logistic":
+        graph.normalise(output, proba_name, model.n_outputs_)
+    else:
+        graph.node("Identity", [output], proba_name)
+    index = graph.node("ArgMax", [proba_name], axis=1, keepdims=0)
+    classes = _class_labels(model)
+    labels = graph.initializer(
+        classes if classes.dtype.kind == "U" else classes.astype(np.int64)
+    )
+    # ArrayFeatureExtractor gives shape (1, N): one label per row is (N,)
+    extracted = graph.node(
+        "ArrayFeatureExtractor", [labels, index], op_domain="ai.onnx.ml"
+    )
+    graph.node("Reshape", [extracted, graph.initializer(np.array([-1]))], label_name)
+
+
+class _Graph:
+    """Small helpers to add nodes and constants to an skl2onnx container."""
+
+    def __init__(self, scope, container, dtype):
+        self.scope, self.container, self.dtype = scope, container, dtype
+
+    def initializer(self, array):
+        from onnx import numpy_helper
+
+        name = self.scope.get_unique_variable_name("init")
+        tensor = numpy_helper.from_array(np.asarray(array), name)
+        self.container.initializers.append(tensor)
+        return name
+
+    def constant(self, value):
+        return self.initializer(np.asarray(value, dtype=self.dtype))
+
+    def node(self, op_type, inputs, output=None, op_domain="", **attributes):
+        output = output or self.scope.get_unique_variable_name(op_type.lower())
+        self.container.add_node(
+            op_type,
+            inputs,
+            output,
+            op_domain=op_domain,
+            name=self.scope.get_unique_operator_name(op_type),
+            **attributes,
+        )
+        return output
+
+    def forward(self, input_name, model):
+        """``MatMul`` (+ ``Add``) and ``Sigmoid`` per layer, the output activation."""
+        from skl2onnx.proto import onnx_proto
+
+        to = onnx_proto.TensorProto.DOUBLE
+        if self.dtype == np.float32:
+            to = onnx_proto.TensorProto.FLOAT
+        activation = self.node("Cast", [input_name], to=to)
+        last = len(model.coefs_) - 1
+        for i, coefs in enumerate(model.coefs_):
+            z = self.node(
+                "MatMul", [activation, self.initializer(coefs.astype(self.dtype))]
+            )
+            if model._with_intercepts:
+                bias = self.initializer(model.intercepts_[i].astype(self.dtype))
+                z = self.node("Add", [z, bias])
+            if i < last or model.out_activation_ == "logistic":
+                activation = self.node("Sigmoid", [z])
+            else:
+                activation = self.node("Softmax", [z], axis=1)
+        return activation
+
+    def normalise(self, output, proba_name, n_outputs):
+        """Independent sigmoids to a distribution; a row of zeros to uniform."""
+        total = self.node(
+            "ReduceSum", [output, self.initializer(np.array([1]))], keepdims=1
+        )
+        empty = self.node("Equal", [total, self.constant(0.0)])
+        numerator = self.node("Where", [empty, self.constant(1.0), output])
+        denominator = self.node(
+            "Where", [empty, self.constant(float(n_outputs)), total]
+        )
+        self.node("Div", [numerator, denominator], proba_name)
+
+
+try:
+    register()
+except ImportError as error:  # pragma: no cover - the extra is not installed
+    raise ImportError(
+        "sklearn_sigmoid_mlp.onnx needs skl2onnx, onnx and onnxruntime: "
+        'pip install "sklearn-sigmoid-mlp[onnx]"'
+    ) from error

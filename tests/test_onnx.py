@@ -1,0 +1,203 @@
+"""ONNX export, verified with real ONNX Runtime sessions.
+
+Every case compares the labels and probabilities of the ONNX graph with
+``predict`` and ``predict_proba``: labels equal, probabilities within 1e-5 for
+float32 inputs and 1e-9 for float64 inputs.
+"""
+
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+from helpers import child_program
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_digits,
+    load_iris,
+    make_multilabel_classification,
+)
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
+
+from sklearn_sigmoid_mlp import NOTEBOOK_PARAMS, SigmoidMLPClassifier
+
+ort = pytest.importorskip("onnxruntime")
+skl2onnx = pytest.importorskip("skl2onnx")
+sigmoid_onnx = pytest.importorskip("sklearn_sigmoid_mlp.onnx")
+
+pytestmark = pytest.mark.usefixtures("single_blas_thread")
+
+TOLERANCE = {np.float32: 1e-5, np.float64: 1e-9}
+#: the largest probability difference of each case, printed with ``-s``
+LARGEST = {}
+
+
+def scaled(X):
+    return StandardScaler().fit_transform(X)
+
+
+def iris():
+    X, y = load_iris(return_X_y=True)
+    return scaled(X), y
+
+
+def cases():
+    """``(name, estimator, X, y)``: every output layout and label kind."""
+    X_iris, y_iris = iris()
+    X_bc, y_bc = load_breast_cancer(return_X_y=True)
+    X_bc = scaled(X_bc)
+    X_ml, y_ml = make_multilabel_classification(
+        n_samples=120, n_features=6, n_classes=3, random_state=0
+    )
+    X_digits, y_digits = load_digits(return_X_y=True)
+    names = np.array(["setosa", "versicolor", "virginica"])
+    notebook = {**NOTEBOOK_PARAMS, "hidden_layer_sizes": (16, 8), "max_iter": 3}
+    return {
+        "binary": (SigmoidMLPClassifier(), X_bc, y_bc),
+        "multiclass": (SigmoidMLPClassifier(), X_iris, y_iris),
+        "multilabel": (SigmoidMLPClassifier(), scaled(X_ml), y_ml),
+        "string_labels": (SigmoidMLPClassifier(), X_iris, names[y_iris]),
+        "no_intercepts": (SigmoidMLPClassifier(**notebook), X_digits / 16, y_digits),
+        "squared_error": (
+            SigmoidMLPClassifier(loss="squared_error"),
+            X_iris,
+            y_iris,
+        ),
+        "squared_error_binary": (
+            SigmoidMLPClassifier(loss="squared_error"),
+            X_bc,
+            y_bc,
+        ),
+    }
+
+
+CASES = cases()
+
+
+def fitted(name, dtype):
+    estimator, X, y = CASES[name]
+    params = {"random_state": 0, "max_iter": 30, "learning_rate_init": 0.01}
+    params = {k: v for k, v in params.items() if k not in NOTEBOOK_PARAMS}
+    if name != "no_intercepts":
+        estimator = estimator.set_params(**params)
+    X = X.astype(dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return estimator.fit(X, y), X
+
+
+def run(onnx_model, X):
+    session = ort.InferenceSession(
+        onnx_model.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    return session.run(None, {session.get_inputs()[0].name: X})
+
+
+def check_outputs(name, model, X, labels, proba):
+    np.testing.assert_array_equal(labels, model.predict(X))
+    expected = model.predict_proba(X)
+    difference = float(np.max(np.abs(proba - expected)))
+    LARGEST[(name, np.dtype(X.dtype).name)] = difference
+    print(f"\n{name} {X.dtype}: largest probability difference {difference:.3g}")
+    assert proba.dtype == X.dtype
+    assert difference <= TOLERANCE[X.dtype.type]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", list(CASES))
+def test_onnx_predicts_what_the_estimator_predicts(name, dtype):
+    model, X = fitted(name, dtype)
+    onnx_model = sigmoid_onnx.to_onnx(model, X[:1], options={"zipmap": False})
+    labels, proba = run(onnx_model, X)
+    check_outputs(name, model, X, labels, proba)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("scaler", [StandardScaler, MinMaxScaler])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_pipeline_converts_with_skl2onnx_after_importing_the_module(scaler, dtype):
+    """``skl2onnx.to_onnx(pipeline, X[:1])`` itself: the import registered us."""
+    X, y = load_iris(return_X_y=True)
+    X = X.astype(dtype)
+    pipeline = make_pipeline(
+        scaler(), SigmoidMLPClassifier(learning_rate_init=0.01, random_state=0)
+    ).fit(X, y)
+    onnx_model = skl2onnx.to_onnx(
+        pipeline, X[:1], options={SigmoidMLPClassifier: {"zipmap": False}}
+    )
+    labels, proba = run(onnx_model, X)
+    check_outputs(f"pipeline_{scaler.__name__}", pipeline, X, labels, proba)
+
+
+def test_zipmap_option_gives_one_dictionary_per_row():
+    """skl2onnx's default: probabilities as a list of {class: probability}."""
+    model, X = fitted("multiclass", np.float32)
+    _, proba = run(sigmoid_onnx.to_onnx(model, X[:1]), X[:5])
+    assert [sorted(row) for row in proba] == [[0, 1, 2]] * 5
+    expected = model.predict_proba(X[:5])
+    for row, want in zip(proba, expected):
+        np.testing.assert_allclose([row[k] for k in (0, 1, 2)], want, atol=1e-5)
+
+
+def test_the_file_runs_in_a_fresh_process(tmp_path):
+    """Saved to disk, loaded by onnxruntime in another process, same outputs."""
+    model, X = fitted("string_labels", np.float64)
+    onnx_model = sigmoid_onnx.to_onnx(model, X[:1], options={"zipmap": False})
+    model_path = tmp_path / "model.onnx"
+    model_path.write_bytes(onnx_model.SerializeToString())
+    np.save(tmp_path / "X.npy", X)
+    result = subprocess.run(
+        [
+            sys.executable,
+            child_program("onnx_predict.py"),
+            str(model_path),
+            str(tmp_path / "X.npy"),
+            str(tmp_path / "out.npz"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "loaded modules: False" in result.stdout
+    with np.load(tmp_path / "out.npz", allow_pickle=False) as out:
+        check_outputs("fresh_process", model, X, out["labels"], out["proba"])
+
+
+def test_the_graph_is_the_forward_pass():
+    """MatMul, Add, Sigmoid per layer, then Softmax; no Add without intercepts."""
+    model, X = fitted("multiclass", np.float32)
+    ops = [node.op_type for node in sigmoid_onnx.to_onnx(model, X[:1]).graph.node]
+    assert ops.count("MatMul") == 3 and ops.count("Add") == 3
+    assert ops.count("Sigmoid") == 2 and ops.count("Softmax") == 1
+    model, X = fitted("no_intercepts", np.float32)
+    ops = [node.op_type for node in sigmoid_onnx.to_onnx(model, X[:1]).graph.node]
+    assert ops.count("MatMul") == 3 and "Add" not in ops
+    assert ops.count("Sigmoid") == 3  # the notebook's sigmoid output
+
+
+def test_an_unfitted_model_cannot_be_exported():
+    X, _ = iris()
+    with pytest.raises(NotFittedError):
+        sigmoid_onnx.to_onnx(SigmoidMLPClassifier(), X[:1].astype(np.float32))
+
+
+def test_integral_float_labels_export_as_integers():
+    X, y = iris()
+    model = SigmoidMLPClassifier(learning_rate_init=0.01, random_state=0)
+    model.fit(X, y.astype(float))
+    labels, _ = run(sigmoid_onnx.to_onnx(model, X[:1], options={"zipmap": False}), X)
+    np.testing.assert_array_equal(labels, model.predict(X))
+
+
+def test_importing_the_package_does_not_import_onnx():
+    code = (
+        "import sys, sklearn_sigmoid_mlp; "
+        "print(any(m in sys.modules for m in ('onnx', 'skl2onnx', 'onnxruntime')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"
