@@ -48,7 +48,7 @@ def section_predict(mnist, args):
     configs = [time_predict(mnist, dtype, args) for dtype in DTYPES]
     title = (
         f"predict_proba: ms per call, median of {args.repeats} interleaved repeats "
-        f"of {args.predict_calls} call(s); floor: the forward products alone",
+        f"of {args.predict_calls} call(s); floor: the forward products alone"
     )
     return print_configs(title, COLUMNS, configs, table_row)
 

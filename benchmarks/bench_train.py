@@ -67,7 +67,7 @@ def section_train(mnist, args):
                 configs.append(time_config(X, y, floor, solver, batch_size, args))
     title = (
         f"Training: seconds per epoch ({configs[0]['rows']} rows, {args.epochs} "
-        f"epoch(s) per fit), median of {args.repeats} interleaved repeats",
+        f"epoch(s) per fit), median of {args.repeats} interleaved repeats"
     )
     return print_configs(title, COLUMNS, configs, table_row)
 
