@@ -59,7 +59,7 @@ n_passes = 3
 results = {name: play(order, n_passes) for name, order in streams.items()}
 for name, (clf, _, _, held_out) in results.items():
     print(
-        f"{name:16s}: {clf.n_iter_} partial_fit calls, {clf.t_} rows seen, "
+        f"{name:16s}: {len(clf.loss_curve_)} partial_fit calls, {clf.t_} rows seen, "
         f"held-out accuracy {held_out[-1]:.3f}"
     )
 
