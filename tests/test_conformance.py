@@ -223,3 +223,25 @@ def test_partial_fit_validates_parameters_set_after_fitting(batch_size):
         clf.partial_fit(X_IRIS, Y_IRIS)
     with pytest.raises(InvalidParameterError, match="batch_size"):
         clf.fit(X_IRIS, Y_IRIS)
+
+
+# ---------------------------------------------------- ported from test_mlp.py
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_larger_alpha_gives_smaller_weights(kind):
+    """test_alpha: the L2 penalty shrinks the weights."""
+    norms = []
+    for alpha in (1e-4, 1.0, 10.0):
+        clf = quiet_fit(make(kind, alpha=alpha, max_iter=50), X_IRIS, Y_IRIS)
+        norms.append(sum(float(np.sum(c**2)) for c in clf.coefs_))
+    assert norms[0] > norms[1] > norms[2]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_early_stopping_with_string_labels(kind):
+    """test_mlp_early_stopping_string_labels: scores on the original labels."""
+    labels = np.array(["setosa", "versicolor", "virginica"])[Y_IRIS]
+    clf = quiet_fit(make(kind, early_stopping=True, max_iter=20), X_IRIS, labels)
+    assert len(clf.validation_scores_) == clf.n_iter_
+    assert set(clf.predict(X_IRIS)) <= set(labels)
