@@ -185,7 +185,7 @@ def _module_comment_docs(app, what, name, obj, options, lines):
     from sphinx.pycode import ModuleAnalyzer
 
     attribute = name.rpartition(".")[2]
-    for module in ("_classifier", "_plotting", "_network", "_losses"):
+    for module in ("_notebook", "_classifier", "_plotting", "_network", "_losses"):
         modname = f"sklearn_sigmoid_mlp.{module}"
         module_obj = __import__(modname, fromlist=[attribute])
         if getattr(module_obj, attribute, None) is not obj:

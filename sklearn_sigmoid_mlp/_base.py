@@ -10,16 +10,12 @@ outputs are in :mod:`._targets`, the network math in :mod:`._network`,
 :mod:`._optimizers`.
 """
 
-import os
-import sys
 import warnings
 from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
-import sklearn.base
 from sklearn.base import BaseEstimator
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score
 from sklearn.utils import assert_all_finite, check_random_state, gen_batches
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -40,31 +36,11 @@ from ._training import (
 )
 from ._validation import hold_out
 from ._version import __version__
+from ._warnings import warn_on_stop
 from .exceptions import InconsistentVersionWarning
 
 # prediction goes through dense X in blocks of this many rows
 _PREDICT_BLOCK = 4096
-
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
-_SKLEARN_BASE = sklearn.base.__file__
-
-
-def _user_stacklevel():
-    """The ``stacklevel`` that makes a warning point at the caller's line.
-
-    Counts the frames, from the function that warns, that belong to this
-    package or to scikit-learn's ``_fit_context`` wrapper of ``fit``.
-    """
-    frame, level = sys._getframe(1), 1
-    while frame is not None and (
-        frame.f_code.co_filename.startswith(_PACKAGE_DIR)
-        or (
-            frame.f_code.co_filename == _SKLEARN_BASE
-            and frame.f_code.co_name == "wrapper"
-        )
-    ):
-        frame, level = frame.f_back, level + 1
-    return level
 
 
 class BaseSigmoidMLP(BaseEstimator):
@@ -73,6 +49,18 @@ class BaseSigmoidMLP(BaseEstimator):
     Not a public class: the parameters, their constraints and the public
     methods with their documentation are the estimator's.
     """
+
+    def _check_partial_fit_params(self):
+        if hasattr(self, "coefs_"):
+            # scikit-learn's fit context skips this for fitted models: a
+            # parameter set since the last call is checked as fit checks it
+            self._validate_params()
+        if self.early_stopping:
+            raise ValueError(
+                "partial_fit does not support early_stopping=True: it trains on "
+                "the data it is given and holds nothing out. Use fit, or set "
+                "early_stopping=False."
+            )
 
     def _fit(self, X, y, sample_weight, classes, incremental):
         # a call that raises leaves the estimator as it was: validation and set-up
@@ -414,30 +402,7 @@ class BaseSigmoidMLP(BaseEstimator):
         return train_index, score
 
     def _warn_on_stop(self):
-        reason = self.stop_reason_
-        if reason == "max_iter":
-            warnings.warn(
-                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
-                "reached and the optimization hasn't converged yet.",
-                ConvergenceWarning,
-                stacklevel=_user_stacklevel(),
-            )
-        elif reason == "diverged":
-            warnings.warn(
-                "Training diverged: the loss became non-finite or exploded. The "
-                "last finite weights were restored. Try a smaller "
-                "learning_rate_init.",
-                ConvergenceWarning,
-                stacklevel=_user_stacklevel(),
-            )
-        elif reason == "interrupted":
-            warnings.warn(
-                "Training was interrupted (KeyboardInterrupt); the weights of the "
-                "last completed batch are kept"
-                + (", the best epoch's restored." if self.early_stopping else "."),
-                UserWarning,
-                stacklevel=_user_stacklevel(),
-            )
+        warn_on_stop(self.stop_reason_, self.max_iter, self.early_stopping)
 
     # -------------------------------------------------------------- predict
 

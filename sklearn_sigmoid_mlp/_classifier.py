@@ -16,30 +16,9 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 
 from . import _targets
 from ._base import BaseSigmoidMLP
+from ._notebook import NOTEBOOK_PARAMS
 
-#: Parameters that reproduce the training of the original notebook: a
-#: 784-128-64-10 sigmoid network without bias terms, squared error on sigmoid
-#: outputs, per-sample SGD at a constant learning rate of 0.001, weights drawn
-#: as ``randn(n_out, n_in) * sqrt(1 / n_out)``, 50 epochs over the data in
-#: order. Like any fit that runs out of ``max_iter``, it ends with a
-#: ``ConvergenceWarning`` and ``stop_reason_ == "max_iter"``.
-NOTEBOOK_PARAMS = {
-    "hidden_layer_sizes": (128, 64),
-    "loss": "squared_error",
-    "solver": "sgd",
-    "learning_rate": "constant",
-    "learning_rate_init": 0.001,
-    "momentum": 0.0,
-    "nesterovs_momentum": False,
-    "alpha": 0.0,
-    "batch_size": 1,
-    "shuffle": False,
-    "fit_intercept": False,
-    "weight_init": "notebook",
-    "max_iter": 50,
-    "tol": 0.0,
-    "n_iter_no_change": np.inf,
-}
+__all__ = ["NOTEBOOK_PARAMS", "SigmoidMLPClassifier"]
 
 
 class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
@@ -429,16 +408,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         >>> clf.n_iter_, len(clf.loss_curve_)
         (1, 3)
         """
-        if hasattr(self, "coefs_"):
-            # scikit-learn's fit context skips this for fitted models: a
-            # parameter set since the last call is checked as fit checks it
-            self._validate_params()
-        if self.early_stopping:
-            raise ValueError(
-                "partial_fit does not support early_stopping=True: it trains on "
-                "the data it is given and holds nothing out. Use fit, or set "
-                "early_stopping=False."
-            )
+        self._check_partial_fit_params()
         return self._fit(X, y, sample_weight, classes=classes, incremental=True)
 
     def predict(self, X):
@@ -456,13 +426,17 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
 
         Examples
         --------
+        Labels come back as they were given, strings included:
+
+        >>> import numpy as np
         >>> from sklearn.datasets import load_iris
         >>> from sklearn_sigmoid_mlp import SigmoidMLPClassifier
         >>> X, y = load_iris(return_X_y=True)
-        >>> clf = SigmoidMLPClassifier(learning_rate_init=0.01, random_state=0)
-        >>> clf = clf.fit(X, y)
-        >>> clf.predict(X[:3])
-        array([0, 0, 0])
+        >>> names = np.array(["setosa", "versicolor", "virginica"])[y]
+        >>> SigmoidMLPClassifier(learning_rate_init=0.01, random_state=0).fit(
+        ...     X, names
+        ... ).predict(X[[0, 50]])
+        array(['setosa', 'versicolor'], dtype='<U10')
         """
         return self._predict(self._validate_predict_data(X))
 
@@ -472,7 +446,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Input data.
+            Rows to score, with the features seen in :meth:`fit`.
 
         Returns
         -------
@@ -483,13 +457,17 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
 
         Examples
         --------
-        >>> from sklearn.datasets import load_iris
+        Each row is a distribution over ``classes_``:
+
+        >>> from sklearn.datasets import load_wine
+        >>> from sklearn.preprocessing import StandardScaler
         >>> from sklearn_sigmoid_mlp import SigmoidMLPClassifier
-        >>> X, y = load_iris(return_X_y=True)
+        >>> X, y = load_wine(return_X_y=True)
+        >>> X = StandardScaler().fit_transform(X)
         >>> clf = SigmoidMLPClassifier(learning_rate_init=0.01, random_state=0)
-        >>> clf = clf.fit(X, y)
-        >>> clf.predict_proba(X[:2]).sum(axis=1).round(6)
-        array([1., 1.])
+        >>> proba = clf.fit(X, y).predict_proba(X)
+        >>> proba.shape, proba.sum(axis=1).round(6).min()
+        ((178, 3), np.float64(1.0))
         """
         output = self._forward_output(self._validate_predict_data(X))
         multilabel = self._target_type == _targets.MULTILABEL
@@ -501,7 +479,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Input data.
+            Rows to score.
 
         Returns
         -------
@@ -512,12 +490,15 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         Examples
         --------
         >>> import numpy as np
-        >>> from sklearn.datasets import load_iris
+        >>> from sklearn.datasets import load_breast_cancer
+        >>> from sklearn.pipeline import make_pipeline
+        >>> from sklearn.preprocessing import MinMaxScaler
         >>> from sklearn_sigmoid_mlp import SigmoidMLPClassifier
-        >>> X, y = load_iris(return_X_y=True)
+        >>> X, y = load_breast_cancer(return_X_y=True)
         >>> clf = SigmoidMLPClassifier(learning_rate_init=0.01, random_state=0)
-        >>> clf = clf.fit(X, y)
-        >>> bool(np.all(clf.predict_log_proba(X[:2]) <= 0))
+        >>> model = make_pipeline(MinMaxScaler(), clf)
+        >>> log_proba = model.fit(X, y).predict_log_proba(X[:5])
+        >>> bool(np.allclose(np.exp(log_proba).sum(axis=1), 1))
         True
         """
         proba = self.predict_proba(X)

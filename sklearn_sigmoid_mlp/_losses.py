@@ -69,23 +69,27 @@ def binary_log_loss(y_true, y_prob, sample_weight=None):
     Parameters
     ----------
     y_true : ndarray of shape (n_samples, n_outputs)
-        Targets in ``{0, 1}``.
+        Targets in ``{0, 1}``: one column for a binary target, one per label
+        for multilabel targets.
     y_prob : ndarray of shape (n_samples, n_outputs)
-        Predicted probabilities of the positive class of each output.
+        The logistic outputs, each the probability that its target is 1;
+        clipped like :func:`log_loss`'s.
     sample_weight : ndarray of shape (n_samples,), default=None
-        Sample weights.
+        Weights of the samples in the mean; None weighs them equally.
 
     Returns
     -------
     loss : float
-        Weighted mean of the per-sample losses.
+        ``sum_i w_i * L_i / sum_i w_i`` with ``L_i`` summed over the outputs.
 
     Examples
     --------
+    Two labels, each predicted at 0.5, cost ``2 * log(2)``:
+
     >>> import numpy as np
     >>> from sklearn_sigmoid_mlp._losses import binary_log_loss
-    >>> round(binary_log_loss(np.array([[1.0]]), np.array([[0.5]])), 6)
-    0.693147
+    >>> round(binary_log_loss(np.array([[1.0, 0.0]]), np.full((1, 2), 0.5)), 6)
+    1.386294
     """
     y_prob = _clipped(y_prob)
     per_sample = -(y_true * np.log(y_prob) + (1 - y_true) * np.log1p(-y_prob)).sum(
@@ -192,9 +196,9 @@ def chance_loss(loss, out_activation, n_outputs):
     Parameters
     ----------
     loss : {"log_loss", "squared_error"}
-        Name of the loss.
+        The loss being minimised.
     out_activation : {"softmax", "logistic"}
-        Output activation of the network.
+        Whether the outputs form one distribution or are independent.
     n_outputs : int
         Number of output units.
 

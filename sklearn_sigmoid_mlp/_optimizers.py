@@ -130,9 +130,10 @@ def adam_step(params, grads, state, beta_1, beta_2, epsilon):
     Parameters
     ----------
     params : ndarray of shape (n_params,)
-        Parameters, updated in place.
+        The flat parameter vector (or its trained slice), stepped in place.
     grads : ndarray of shape (n_params,)
-        Their gradient; overwritten (used as scratch).
+        ``dJ / dparams``, laid out as ``params``; the step uses it as scratch
+        space, so it is overwritten.
     state : dict
         Adam's state from :func:`init_state`; its step counter ``"t"`` and
         moments are updated in place.

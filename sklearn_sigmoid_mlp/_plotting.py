@@ -211,19 +211,11 @@ class TrainingCurveDisplay:
             :class:`sklearn.neural_network.MLPClassifier`). Its
             ``validation_scores_``, when not None, are drawn as well.
 
-        ax : matplotlib Axes, default=None
-            Axes to draw on; None creates a new figure and axes.
-
-        name : str, default=None
-            Prefix of the legend's labels; None means no prefix.
-
-        loss_kwargs : dict, default=None
-            Keyword arguments passed to :meth:`matplotlib.axes.Axes.plot` for
-            the loss curve.
-
-        validation_kwargs : dict, default=None
-            Keyword arguments passed to :meth:`matplotlib.axes.Axes.plot` for
-            the validation-score curve.
+        ax, name, loss_kwargs, validation_kwargs
+            As in :meth:`plot`: the axes to draw on (None for a new figure),
+            the prefix of the legend's labels (None for none), and keyword
+            arguments for :meth:`matplotlib.axes.Axes.plot` of the loss and of
+            the validation scores.
 
         Returns
         -------
@@ -239,9 +231,10 @@ class TrainingCurveDisplay:
 
         Examples
         --------
+        The estimator may sit at the end of a pipeline:
+
         >>> import matplotlib
         >>> matplotlib.use("Agg")
-        >>> import matplotlib.pyplot as plt
         >>> from sklearn.datasets import load_iris
         >>> from sklearn.pipeline import make_pipeline
         >>> from sklearn.preprocessing import StandardScaler
@@ -255,6 +248,7 @@ class TrainingCurveDisplay:
         'Training loss (log_loss)'
         >>> display.validation_line_ is None
         True
+        >>> import matplotlib.pyplot as plt
         >>> plt.close(display.figure_)
         """
         _check_matplotlib_support(f"{cls.__name__}.from_estimator")

@@ -25,7 +25,6 @@ the samples seen, why it stopped); the estimator turns that into fitted
 attributes and warnings.
 """
 
-import contextlib
 import signal
 import threading
 import time
@@ -33,14 +32,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from threadpoolctl import threadpool_limits
 
+from ._batches import BatchIterator, blas_threads_for
 from ._network import allocate_workspace, backward, forward, workspace_rows
 from ._online import BLOCK_SIZE, sgd_per_sample_block
 from ._optimizers import SGD, state_arrays
-
-#: Batches of at most this many rows train with one BLAS thread.
-SMALL_BATCH = 16
 
 #: An epoch loss this many times the loss where training started (at least the
 #: loss of chance-level predictions) means divergence.
@@ -329,7 +325,7 @@ class Trainer:
             self.params, self.optimizer.state, samples_seen, self.chance_loss
         )
         stop = None
-        with np.errstate(**_TRAINING_ERRSTATE), _blas_threads_for(self.batch_size):
+        with np.errstate(**_TRAINING_ERRSTATE), blas_threads_for(self.batch_size):
             for _ in range(n_epochs):
                 order = _epoch_order(train_index, self.X.shape[0], rng, shuffle)
                 stop = self._run_epoch(order, rules, guard, result)
@@ -462,53 +458,3 @@ def _epoch_order(train_index, n_rows, rng, shuffle):
         index = np.arange(n_rows) if train_index is None else train_index
         return index[rng.permutation(len(index))]
     return train_index
-
-
-class BatchIterator:
-    """Mini-batches of rows of X, y and the sample weights.
-
-    Without shuffling or a validation split, batches are slices of X (views, no
-    copy); otherwise the rows of a dense X are gathered into one reused
-    buffer, and those of a sparse X by CSR row indexing.
-    """
-
-    def __init__(self, X, y, sample_weight, batch_size):
-        self.X, self.y, self.sample_weight = X, y, sample_weight
-        self.batch_size = batch_size
-        self.buffer = None
-
-    def epoch(self, order=None):
-        """Yield ``(X_batch, y_batch, weight_batch)``.
-
-        ``order`` is the sequence of row indices to visit; None visits all the
-        rows in their order, as slices.
-        """
-        n_rows = self.X.shape[0] if order is None else len(order)
-        for start in range(0, n_rows, self.batch_size):
-            if order is None:
-                batch = slice(start, start + self.batch_size)
-                X_batch = self.X[batch]
-            else:
-                batch = order[start : start + self.batch_size]
-                X_batch = self._gather(batch)
-            yield X_batch, self.y[batch], self.sample_weight[batch]
-
-    def _gather(self, rows):
-        if sp.issparse(self.X):
-            return self.X[rows]
-        if self.buffer is None:
-            shape = (self.batch_size, self.X.shape[1])
-            self.buffer = np.empty(shape, dtype=self.X.dtype)
-        # the indices are valid rows: "clip" skips the bounds checks of "raise"
-        return np.take(self.X, rows, axis=0, out=self.buffer[: len(rows)], mode="clip")
-
-
-def _blas_threads_for(batch_size):
-    """One BLAS thread for small batches, whose products are too small to share.
-
-    Threads only add synchronisation to matrix-vector products and rank-one
-    updates, and on a busy machine they make them many times slower.
-    """
-    if batch_size <= SMALL_BATCH:
-        return threadpool_limits(limits=1, user_api="blas")
-    return contextlib.nullcontext()

@@ -474,7 +474,9 @@ def test_sigint_during_fit_keeps_the_last_completed_batch(tmp_path):
 
     _check_interrupted(result)
     n_epochs = result["n_iter"]
-    assert n_epochs >= 4
+    # the SIGINT came after the third epoch's report: training stops at the end
+    # of that epoch's checks or after a batch of a later one
+    assert n_epochs >= 3
     # the same model: complete epochs, then the interrupted epoch's batches
     X, y = _child_data()
     rows_done = result["t"] - (n_epochs - 1) * len(X)
@@ -525,7 +527,9 @@ def test_sigint_during_fit_with_early_stopping_restores_the_best_epoch(tmp_path)
 
     _check_interrupted(result)
     scores = result["validation_scores"]
-    assert len(scores) == result["n_iter"] >= 21
+    # the SIGINT came after the 20th epoch's report: training stops at the end
+    # of that epoch's checks or after a batch of the next
+    assert len(scores) == result["n_iter"] >= 20
     best_epoch = len(scores) - int(np.argmax(scores[::-1]))
     assert best_epoch < 20
     # a fit stopped at the best epoch has the weights the interrupted one restored
