@@ -23,7 +23,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from . import _targets
 from ._losses import chance_loss
 from ._network import forward, init_parameters
-from ._optimizers import SGD, Adam, init_state, state_arrays
+from ._optimizers import SGD, Adam, init_state, start_cosine, state_arrays, stop_cosine
 from ._parameters import flat_vector, layer_shapes, n_coefs, unflatten
 from ._training import (
     EarlyStopping,
@@ -278,6 +278,15 @@ class BaseSigmoidMLP(BaseEstimator):
         n_trained = flat.size if self._with_intercepts else n_coefs(self.coefs_)
         return flat[:n_trained]
 
+    def _schedule(self, incremental):
+        """The cosine schedule runs over each fit's ``max_iter`` epochs, and
+        over the first ``max_iter`` calls of ``partial_fit``."""
+        state = self._optimizer_state
+        if self.learning_rate != "cosine":
+            stop_cosine(state)
+        elif not incremental or "cosine_epochs" not in state:
+            start_cosine(state, self.max_iter)
+
     def _optimizer(self):
         if self.solver == "sgd":
             return SGD(
@@ -295,6 +304,7 @@ class BaseSigmoidMLP(BaseEstimator):
     def _train(self, X, y, sample_weight, label_index, rng, incremental, interrupt):
         """Run the epochs of one call to fit or partial_fit; record the outcome."""
         params = self._pack_parameters()
+        self._schedule(incremental)
         optimizer = self._optimizer()
         network = Network(
             self.coefs_,

@@ -57,11 +57,17 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         Size of the mini-batches; ``"auto"`` means ``min(200, n_samples)``.
         Larger values are clipped to the number of samples.
 
-    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
-        Learning-rate schedule of ``solver="sgd"``: constant; divided by
-        ``(t_ + 1) ** power_t`` after each epoch; or divided by 5 each time the
-        loss (or validation score) stops improving for ``n_iter_no_change``
-        epochs, until it falls below 1e-6.
+    learning_rate : {"constant", "invscaling", "adaptive", "cosine"}, \
+            default="constant"
+        Learning-rate schedule. For ``solver="sgd"`` only, as in
+        ``MLPClassifier``: ``"invscaling"`` divides the rate by
+        ``(t_ + 1) ** power_t`` after each epoch; ``"adaptive"`` divides it by
+        5 each time the loss (or validation score) stops improving for
+        ``n_iter_no_change`` epochs, until it falls below 1e-6. For both
+        solvers: ``"cosine"`` decays it from ``learning_rate_init`` to 0 along
+        half a cosine over the ``max_iter`` epochs of each :meth:`fit` (over
+        the first ``max_iter`` calls of :meth:`partial_fit`), one step per
+        epoch. ``"constant"`` keeps it.
 
     learning_rate_init : float, default=0.001
         The initial learning rate (the step size of Adam).
@@ -251,7 +257,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
             StrOptions({"auto"}),
             Interval(Integral, 1, None, closed="left"),
         ],
-        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive", "cosine"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "power_t": [Interval(Real, 0, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],

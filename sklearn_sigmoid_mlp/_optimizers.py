@@ -231,6 +231,65 @@ def _rank_one_update(matrix, scale, row, vector):
         ger(scale, row[0], vector, matrix)
 
 
+def cosine_rate(learning_rate_init, epochs_done, n_epochs):
+    """The cosine schedule's rate after ``epochs_done`` of ``n_epochs`` epochs.
+
+    ``learning_rate_init * (1 + cos(pi * epochs_done / n_epochs)) / 2``: the
+    initial rate for the first epoch, half of it at mid-course, 0 after the
+    last epoch (and after it).
+
+    Parameters
+    ----------
+    learning_rate_init : float
+        The rate of the first epoch.
+    epochs_done : int
+        Epochs completed in the schedule.
+    n_epochs : int
+        Length of the schedule.
+
+    Returns
+    -------
+    learning_rate : float
+        The rate of the next epoch.
+
+    Examples
+    --------
+    >>> from sklearn_sigmoid_mlp._optimizers import cosine_rate
+    >>> [round(cosine_rate(0.1, k, 4), 4) for k in range(5)]
+    [0.1, 0.0854, 0.05, 0.0146, 0.0]
+    """
+    progress = min(epochs_done, n_epochs) / n_epochs
+    return float(learning_rate_init * (1 + np.cos(np.pi * progress)) / 2)
+
+
+def start_cosine(state, n_epochs):
+    """Start (or restart) the cosine schedule over ``n_epochs`` epochs.
+
+    The schedule's position is kept in the state (``"cosine_epoch"``,
+    ``"cosine_epochs"``), so it survives pickling and carries on across calls
+    to ``partial_fit``.
+    """
+    state["cosine_epoch"] = 0
+    state["cosine_epochs"] = int(n_epochs)
+    state["learning_rate"] = state["learning_rate_init"]
+
+
+def stop_cosine(state):
+    """Leave the cosine schedule: back to the initial rate."""
+    if state.pop("cosine_epochs", None) is not None:
+        state.pop("cosine_epoch", None)
+        state["learning_rate"] = state["learning_rate_init"]
+
+
+def _cosine_iteration_ends(state):
+    """One epoch of the cosine schedule, if one is running."""
+    if "cosine_epochs" in state:
+        state["cosine_epoch"] += 1
+        state["learning_rate"] = cosine_rate(
+            state["learning_rate_init"], state["cosine_epoch"], state["cosine_epochs"]
+        )
+
+
 class SGD:
     """Stochastic gradient descent with momentum and its learning-rate schedule.
 
@@ -295,7 +354,11 @@ class SGD:
         )
 
     def iteration_ends(self, samples_seen):
-        """End of an epoch: ``"invscaling"`` sets ``lr_init / (t + 1) ** power_t``."""
+        """End of an epoch: ``"invscaling"`` sets ``lr_init / (t + 1) ** power_t``.
+
+        ``"cosine"`` moves one epoch along its curve (:func:`cosine_rate`).
+        """
+        _cosine_iteration_ends(self.state)
         if self.schedule == "invscaling":
             try:
                 rate = self.state["learning_rate_init"] / (
@@ -321,7 +384,10 @@ class SGD:
 
 
 class Adam:
-    """Adam with a constant step size.
+    """Adam, with a constant step size or the cosine schedule.
+
+    As in ``MLPClassifier``, the ``"invscaling"`` and ``"adaptive"``
+    schedules are SGD's: Adam ignores them. ``"cosine"`` applies to both.
 
     Parameters
     ----------
@@ -357,7 +423,8 @@ class Adam:
         adam_step(params, grads, self.state, self.beta_1, self.beta_2, self.epsilon)
 
     def iteration_ends(self, samples_seen):
-        """End of an epoch: Adam's step size does not change."""
+        """End of an epoch: the cosine schedule, if one runs, moves on."""
+        _cosine_iteration_ends(self.state)
 
     def trigger_stopping(self):
         """The loss stopped improving: Adam always stops."""
