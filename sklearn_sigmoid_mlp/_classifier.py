@@ -1,10 +1,6 @@
 """The scikit-learn estimator: its parameters and public methods.
 
-The work is done behind it: :mod:`._base` sets up and records each training
-call and runs predictions, :mod:`._targets` encodes labels, :mod:`._training`
-runs the epochs, and :mod:`._network`, :mod:`._losses`,
-:mod:`._activations`, :mod:`._parameters` and :mod:`._optimizers` hold the
-network math.
+The work is done behind it, in :mod:`._base` and the modules it calls.
 """
 
 from numbers import Integral, Real
@@ -226,10 +222,6 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
     bases, as scikit-learn >= 1.6 requires of every classifier: that is what
     makes ``is_classifier()`` true, so that ``GridSearchCV`` and
     ``cross_val_score`` split with ``StratifiedKFold``.
-
-    The optimizer state needed by :meth:`partial_fit` and ``warm_start`` is
-    kept as plain NumPy arrays and numbers, so that secure loaders such as
-    skops need to trust only this class.
 
     Examples
     --------

@@ -5,7 +5,12 @@ import this file by its name. Child programs that tests run in fresh
 interpreters are in ``child_programs/``; ``child_program`` gives their paths.
 """
 
+import os
 import runpy
+import signal
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -126,3 +131,45 @@ def assert_valid_proba(estimator, proba, *, multilabel=False, n_rows=None):
         assert proba.shape[1] == len(estimator.classes_)
         tolerance = 1e-5 if proba.dtype == np.float32 else 1e-12
         np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=0, atol=tolerance)
+
+
+def run_child(args, on_line, timeout=120):
+    """Run a child program, read its output line by line, let it be signalled.
+
+    Parameters
+    ----------
+    args : list of str
+        The child's arguments after ``sys.executable``.
+    on_line : callable
+        Called with each line of the child's standard output and a function
+        that sends the child a SIGINT.
+    timeout : float, default=120
+        Seconds after which the child is killed.
+
+    Returns
+    -------
+    returncode : int
+    stderr : str
+    """
+    process = subprocess.Popen(
+        [sys.executable, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+    def interrupt():
+        os.kill(process.pid, signal.SIGINT)
+
+    watchdog = threading.Timer(timeout, process.kill)
+    watchdog.start()
+    try:
+        for line in process.stdout:
+            on_line(line, interrupt)
+        stderr = process.stderr.read()
+        process.wait()
+    finally:
+        watchdog.cancel()
+        if process.poll() is None:
+            process.kill()
+    return process.returncode, stderr

@@ -5,16 +5,13 @@ examples of :func:`sklearn_sigmoid_mlp.__main__.main` run here.
 """
 
 import doctest
-import os
 import re
-import signal
 import subprocess
 import sys
-import threading
 
 import numpy as np
 import pytest
-from helpers import child_program
+from helpers import child_program, run_child
 
 import sklearn_sigmoid_mlp.__main__ as main_module
 from sklearn_sigmoid_mlp.__main__ import main
@@ -121,33 +118,16 @@ def test_model_line_shows_the_settings_used_and_epochs_are_counted(capsys):
 
 def test_ctrl_c_stops_the_main_job_with_status_130():
     """A real SIGINT: the job prints what it has and exits with 130."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            child_program("main_job.py"),
-            "--max-iter",
-            "100000",
-            "--hidden",
-            "16",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    watchdog = threading.Timer(120, process.kill)
-    watchdog.start()
-    try:
-        lines, sent = [], False
-        for line in process.stdout:
-            lines.append(line)
-            if not sent and sum(line.startswith("Epoch") for line in lines) == 3:
-                os.kill(process.pid, signal.SIGINT)
-                sent = True
-        stderr = process.stderr.read()
-        process.wait()
-    finally:
-        watchdog.cancel()
-    assert process.returncode == 130, stderr
+    lines = []
+
+    def on_line(line, interrupt):
+        lines.append(line)
+        if line.startswith("Epoch") and sum(x.startswith("Epoch") for x in lines) == 3:
+            interrupt()
+
+    args = [child_program("main_job.py"), "--max-iter", "100000", "--hidden", "16"]
+    returncode, stderr = run_child(args, on_line)
+    assert returncode == 130, stderr
     epochs = [line for line in lines if line.startswith("Epoch")]
     assert 3 <= len(epochs) < 100000
     assert lines[-1].startswith(f"Interrupted: test accuracy after {len(epochs)} ")

@@ -22,7 +22,6 @@ Bad input is tried systematically in ``test_properties.py``.
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import threading
@@ -38,6 +37,7 @@ from helpers import (
     assert_valid_proba,
     child_globals,
     child_program,
+    run_child,
 )
 from sklearn.datasets import load_digits, load_iris, make_classification
 from sklearn.exceptions import ConvergenceWarning
@@ -408,34 +408,26 @@ def _interrupt_child(tmp_path, mode, params, after_epochs):
     Returns the child's result and its saved weights.
     """
     weights_file = tmp_path / "weights.npz"
+    state = {"epochs": 0, "armed": True, "after": after_epochs, "result": None}
+
+    def on_line(line, interrupt):
+        if line.startswith("Iteration"):
+            state["epochs"] += 1
+            if state["armed"] and state["epochs"] >= state["after"]:
+                interrupt()
+                state["armed"] = False
+        elif line.startswith("OUTSIDE"):
+            # the signal came between two calls: signal again after an epoch
+            state["armed"], state["after"] = True, state["epochs"] + 1
+        elif line.startswith("RESULT "):
+            state["result"] = json.loads(line[len("RESULT ") :])
+
     script = child_program("sigint_training.py")
-    process = subprocess.Popen(
-        [sys.executable, script, mode, str(weights_file), json.dumps(params)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    returncode, stderr = run_child(
+        [script, mode, str(weights_file), json.dumps(params)], on_line, CHILD_TIMEOUT
     )
-    watchdog = threading.Timer(CHILD_TIMEOUT, process.kill)
-    watchdog.start()
-    try:
-        epochs, armed, result = 0, True, None
-        for line in process.stdout:
-            if line.startswith("Iteration"):
-                epochs += 1
-                if armed and epochs >= after_epochs:
-                    os.kill(process.pid, signal.SIGINT)
-                    armed = False
-            elif line.startswith("OUTSIDE"):
-                armed, after_epochs = True, epochs + 1
-            elif line.startswith("RESULT "):
-                result = json.loads(line[len("RESULT ") :])
-        stderr = process.stderr.read()
-        process.wait()
-    finally:
-        watchdog.cancel()
-        if process.poll() is None:
-            process.kill()
-    assert result is not None, f"child failed (rc={process.returncode}):\n{stderr}"
+    result = state["result"]
+    assert result is not None, f"child failed (rc={returncode}):\n{stderr}"
     with np.load(weights_file) as saved:
         arrays = [saved[f"arr_{i}"] for i in range(len(saved.files))]
     return result, arrays
@@ -755,30 +747,23 @@ def test_two_ctrl_c_stop_a_loop_of_fits():
     fold's fit, raises KeyboardInterrupt instead of letting cross_val_score
     carry on over the remaining folds.
     """
-    process = subprocess.Popen(
-        [sys.executable, child_program("cross_val_sigint.py")],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    seen = {"fits": 0, "signals": 0, "result": None}
+
+    def on_line(line, interrupt):
+        if line.startswith("Iteration 1,"):
+            seen["fits"] += 1
+        elif line.startswith("Iteration 3,") and seen["signals"] < seen["fits"] <= 2:
+            # the third epoch of the first fit, then of the second
+            interrupt()
+            seen["signals"] += 1
+        elif line.startswith("RESULT"):
+            seen["result"] = line
+
+    returncode, stderr = run_child(
+        [child_program("cross_val_sigint.py")], on_line, CHILD_TIMEOUT
     )
-    watchdog = threading.Timer(CHILD_TIMEOUT, process.kill)
-    watchdog.start()
-    try:
-        fits, signals, result = 0, 0, None
-        for line in process.stdout:
-            if line.startswith("Iteration 1,"):
-                fits += 1
-            elif line.startswith("Iteration 3,") and signals < fits <= 2:
-                # the third epoch of the first fit, then of the second
-                os.kill(process.pid, signal.SIGINT)
-                signals += 1
-            elif line.startswith("RESULT"):
-                result = line
-        stderr = process.stderr.read()
-        process.wait()
-    finally:
-        watchdog.cancel()
+    fits, signals, result = seen["fits"], seen["signals"], seen["result"]
     assert result is None, "cross_val_score carried on after two Ctrl-C"
     assert (fits, signals) == (2, 2)
-    assert process.returncode != 0
+    assert returncode != 0
     assert stderr.rstrip().endswith("KeyboardInterrupt"), stderr[-2000:]
