@@ -21,20 +21,22 @@ from sklearn.utils import assert_all_finite, check_random_state, gen_batches
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _targets
-from ._losses import chance_loss
+from ._callbacks import CallbackSupportMixin, EpochCallbacks, begin_fit, end_fit
+from ._losses import chance_loss, loss_function
 from ._network import forward, init_parameters
 from ._optimizers import SGD, Adam, init_state, start_cosine, state_arrays, stop_cosine
 from ._parameters import flat_vector, layer_shapes, n_coefs, unflatten
 from ._training import (
     EarlyStopping,
     Interrupt,
+    Monitor,
     Network,
     Plateau,
     Report,
     TimeBudget,
     Trainer,
 )
-from ._validation import hold_out
+from ._validation import ValidationSet, check_validation_set, hold_out
 from ._version import __version__
 from ._warnings import warn_on_stop
 from .exceptions import InconsistentVersionWarning
@@ -42,8 +44,11 @@ from .exceptions import InconsistentVersionWarning
 # prediction goes through dense X in blocks of this many rows
 _PREDICT_BLOCK = 4096
 
+# what scikit-learn's callback machinery keeps on the estimator during a call
+_CALLBACK_ATTRIBUTES = ("_callback_fit_ctx", "_skl_callbacks_to_teardown")
 
-class BaseSigmoidMLP(BaseEstimator):
+
+class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
     """Training and prediction of a sigmoid MLP, behind the public estimator.
 
     Not a public class: the parameters, their constraints and the public
@@ -62,7 +67,7 @@ class BaseSigmoidMLP(BaseEstimator):
                 "early_stopping=False."
             )
 
-    def _fit(self, X, y, sample_weight, classes, incremental):
+    def _fit(self, X, y, sample_weight, classes, incremental, validation=None):
         # a call that raises leaves the estimator as it was: validation and set-up
         # (validate_data's reset, classes_, coefs_ of a fresh start) only rebind
         # attributes, so restoring the attribute dict undoes them
@@ -72,7 +77,7 @@ class BaseSigmoidMLP(BaseEstimator):
             # Ctrl-C anywhere in the call stops training, not the call
             with Interrupt() as interrupt:
                 self._fit_unguarded(
-                    X, y, sample_weight, classes, incremental, interrupt
+                    X, y, sample_weight, classes, incremental, validation, interrupt
                 )
             if interrupt.raised and self.stop_reason_ != "interrupted":
                 # Ctrl-C as the call ended: report it, don't swallow it
@@ -83,11 +88,21 @@ class BaseSigmoidMLP(BaseEstimator):
             # continued training changed the arrays in place: a warning raised
             # as an error, or a second Ctrl-C, then keeps the model as trained
             if fresh or not isinstance(error, (Warning, KeyboardInterrupt)):
+                # scikit-learn's fit context tears the callbacks down after the
+                # call from these attributes: they outlive the restore
+                callback_state = {
+                    key: value
+                    for key, value in self.__dict__.items()
+                    if key in _CALLBACK_ATTRIBUTES
+                }
                 self.__dict__.clear()
                 self.__dict__.update(saved_attributes)
+                self.__dict__.update(callback_state)
             raise
 
-    def _fit_unguarded(self, X, y, sample_weight, classes, incremental, interrupt):
+    def _fit_unguarded(
+        self, X, y, sample_weight, classes, incremental, validation, interrupt
+    ):
         continuing = hasattr(self, "coefs_") and (incremental or self.warm_start)
         X, y = validate_data(
             self,
@@ -104,12 +119,18 @@ class BaseSigmoidMLP(BaseEstimator):
         if sp.issparse(X) and X.format != "csr":
             # batches are row slices: CSR makes them cheap (no densifying)
             X = X.tocsr()
+        labels = y
+        callback_metadata = (
+            None if sample_weight is None else {"sample_weight": sample_weight}
+        )
         y, label_index = self._encode_targets(
             y, classes, incremental, continuing, X.dtype
         )
-        sample_weight = self._effective_sample_weight(
+        sample_weight, class_weights = self._effective_sample_weight(
             sample_weight, X, label_index, incremental
         )
+        if validation is not None:
+            validation = self._validation_set(*validation, X.dtype, class_weights)
         layer_sizes = [X.shape[1], *self._hidden_layer_sizes(), self.n_outputs_]
         if continuing:
             self._check_continuation(layer_sizes)
@@ -118,7 +139,8 @@ class BaseSigmoidMLP(BaseEstimator):
         else:
             rng = check_random_state(self.random_state)
             self._initialize(layer_sizes, rng, X.dtype)
-        self._train(X, y, sample_weight, label_index, rng, incremental, interrupt)
+        data = (X, y, labels, sample_weight, label_index, callback_metadata)
+        self._train(data, validation, rng, incremental, interrupt)
         self._rng_state = rng.get_state()
         return self
 
@@ -181,10 +203,13 @@ class BaseSigmoidMLP(BaseEstimator):
         return encoded, label_index
 
     def _effective_sample_weight(self, sample_weight, X, label_index, incremental):
-        """Sample weights times class weights: a new array, never the caller's."""
+        """Sample weights times class weights: a new array, never the caller's.
+
+        Also returns the weight of each class (None without ``class_weight``).
+        """
         sample_weight = _targets.sample_weights(sample_weight, X)
         if self.class_weight is None:
-            return sample_weight
+            return sample_weight, None
         counts = getattr(self, "_class_weight_counts", None) if incremental else None
         weights, counts = _targets.class_weights(
             self.class_weight, self.classes_, label_index, sample_weight, counts
@@ -192,9 +217,10 @@ class BaseSigmoidMLP(BaseEstimator):
         if incremental:
             # partial_fit's "balanced" weights use the counts of every call so far
             self._class_weight_counts = counts
-        return _targets.apply_class_weights(
+        sample_weight = _targets.apply_class_weights(
             sample_weight, weights, label_index, self.class_weight
         )
+        return sample_weight, weights
 
     def _initialize(self, layer_sizes, rng, dtype):
         self.n_layers_ = len(layer_sizes)
@@ -209,13 +235,13 @@ class BaseSigmoidMLP(BaseEstimator):
         self.loss_curve_ = []
         self._no_improvement_count = 0
         self._reset_monitoring()
+        self.validation_scores_ = self.validation_loss_curve_ = None
         self._validation_seed = int(rng.randint(np.iinfo(np.int32).max))
         self._optimizer_state = self._new_optimizer_state(dtype)
 
     def _reset_monitoring(self):
-        """The attributes of the monitored value: the loss, or validation scores."""
+        """The best monitored value: the loss, or the validation score."""
         self.best_loss_ = None if self.early_stopping else np.inf
-        self.validation_scores_ = [] if self.early_stopping else None
         self.best_validation_score_ = -np.inf if self.early_stopping else None
 
     def _new_optimizer_state(self, dtype):
@@ -251,7 +277,7 @@ class BaseSigmoidMLP(BaseEstimator):
             # a new learning_rate_init takes effect; the moments are kept
             state["learning_rate_init"] = float(self.learning_rate_init)
             state["learning_rate"] = float(self.learning_rate_init)
-        if self.early_stopping != (self.validation_scores_ is not None):
+        if self.early_stopping != (self.best_validation_score_ is not None):
             self._reset_monitoring()
 
     def _pack_parameters(self):
@@ -301,8 +327,16 @@ class BaseSigmoidMLP(BaseEstimator):
 
     # ------------------------------------------------------------- training
 
-    def _train(self, X, y, sample_weight, label_index, rng, incremental, interrupt):
-        """Run the epochs of one call to fit or partial_fit; record the outcome."""
+    def _train(self, data, validation, rng, incremental, interrupt):
+        """Run the epochs of one call to fit or partial_fit; record the outcome.
+
+        ``data`` is ``(X, y, labels, sample_weight, label_index, metadata)``:
+        the network's inputs and targets, the caller's labels, the effective
+        sample weights, each sample's class index, and the metadata the
+        callbacks see. ``validation`` is the checked ``X_val`` (a
+        :class:`ValidationSet`) or None.
+        """
+        X, y, labels, sample_weight, _, metadata = data
         params = self._pack_parameters()
         self._schedule(incremental)
         optimizer = self._optimizer()
@@ -313,29 +347,32 @@ class BaseSigmoidMLP(BaseEstimator):
             self.loss,
             self.alpha,
         )
-        train_index, rules = None, []
-        plateau = {
-            "optimizer": optimizer,
-            "tol": self.tol,
-            "n_iter_no_change": self.n_iter_no_change,
-            "count": self._no_improvement_count,
-        }
-        if self.early_stopping:
-            train_index, score = self._validation_data(X, y, sample_weight, label_index)
-            monitor = EarlyStopping(
-                score,
-                params,
-                self.validation_scores_,
-                best=self.best_validation_score_,
-                **plateau,
-            )
-        else:
-            monitor = Plateau(**plateau, best=self.best_loss_, reason="converged")
+        train_index = None
+        if self.early_stopping and validation is None:
+            train_index, validation = self._held_out(data)
+        self._start_validation_record(validation)
+        monitor = self._monitor(optimizer, params, validation)
         monitor.can_stop = not incremental
-        rules.append(monitor)
+        rules = [monitor]
+        if validation is not None and not self.early_stopping:
+            score = self._validation_score(validation)
+            rules.append(Monitor(score, self.validation_scores_))
         if self.verbose:
-            es = monitor if self.early_stopping else None
-            rules.append(Report(0, es))
+            scores, losses = self.validation_scores_, self.validation_loss_curve_
+            rules.append(Report(0, scores, losses))
+        n_epochs = 1 if incremental else self.max_iter
+        seen = _training_rows(X, labels, metadata, train_index)
+        context = begin_fit(self, n_epochs, validation is not None, *seen)
+        if context is not None:
+            rules.append(
+                EpochCallbacks(
+                    context,
+                    self,
+                    seen,
+                    None if validation is None else validation.seen,
+                    self._fitted_attributes,
+                )
+            )
         if self.max_time is not None:
             rules.append(TimeBudget(self.max_time))
         rules.append(interrupt)
@@ -353,7 +390,7 @@ class BaseSigmoidMLP(BaseEstimator):
             chance_loss(self.loss, self.out_activation_, self.n_outputs_),
         )
         result = trainer.run(
-            1 if incremental else self.max_iter,
+            n_epochs,
             rules,
             samples_seen=self.t_,
             rng=rng,
@@ -361,6 +398,25 @@ class BaseSigmoidMLP(BaseEstimator):
             shuffle=self.shuffle,
         )
         self._record(result, monitor, incremental)
+        end_fit(context, self, *seen)
+
+    def _monitor(self, optimizer, params, validation):
+        """The rule that decides convergence: the loss plateau, or early stopping."""
+        plateau = {
+            "optimizer": optimizer,
+            "tol": self.tol,
+            "n_iter_no_change": self.n_iter_no_change,
+            "count": self._no_improvement_count,
+        }
+        if self.early_stopping:
+            return EarlyStopping(
+                self._validation_score(validation),
+                params,
+                self.validation_scores_,
+                best=self.best_validation_score_,
+                **plateau,
+            )
+        return Plateau(**plateau, best=self.best_loss_, reason="converged")
 
     def _record(self, result, monitor, incremental):
         """Turn what the training engine did into fitted attributes and warnings.
@@ -393,23 +449,99 @@ class BaseSigmoidMLP(BaseEstimator):
         )
         self._warn_on_stop()
 
-    def _validation_data(self, X, y, sample_weight, label_index):
-        """The training rows, and a function scoring the weights on the others.
+    def _fitted_attributes(self, epoch_losses):
+        """The attributes of a model stopped now, after these epochs of the call.
 
-        The score is the accuracy on the held-out rows (see ``_validation``).
+        What scikit-learn's callbacks get as their ``fitted_estimator``
+        (copies: training goes on in place).
         """
+        curve = self.loss_curve_ + [float(loss) for loss in epoch_losses]
+        attributes = {
+            "coefs_": [coef.copy() for coef in self.coefs_],
+            "intercepts_": [intercept.copy() for intercept in self.intercepts_],
+            "n_iter_": len(epoch_losses),
+            "loss_curve_": curve,
+            "loss_": curve[-1] if curve else None,
+        }
+        if self.validation_scores_ is not None:
+            attributes["validation_scores_"] = list(self.validation_scores_)
+            attributes["validation_loss_curve_"] = list(self.validation_loss_curve_)
+        return attributes
+
+    # ----------------------------------------------------------- validation
+
+    def _validation_set(self, X_val, y_val, sample_weight_val, dtype, class_weights):
+        """Check fit's ``X_val``, ``y_val`` and ``sample_weight_val``.
+
+        They are checked as ``X``, ``y`` and ``sample_weight`` are: the same
+        features, labels among the model's classes, finite values. Returns a
+        :class:`ValidationSet`, or None when no validation data is given.
+        """
+        if X_val is None and y_val is None:
+            if sample_weight_val is not None:
+                raise ValueError(
+                    "sample_weight_val is provided, but X_val and y_val were not."
+                )
+            return None
+        if y_val is None:
+            raise ValueError("X_val is provided, but y_val was not provided.")
+        if X_val is None:
+            raise ValueError("y_val is provided, but X_val was not provided.")
+        return check_validation_set(
+            self, X_val, y_val, sample_weight_val, dtype, class_weights
+        )
+
+    def _held_out(self, data):
+        """The training rows, and the rows early stopping holds out of them."""
+        X, y, labels, sample_weight, label_index, metadata = data
         train_index, val_index = hold_out(
             sample_weight, label_index, self.validation_fraction, self._validation_seed
         )
-        X_val, weight_val = X[val_index], sample_weight[val_index]
+        caller_weight = None if metadata is None else metadata["sample_weight"]
+        validation = ValidationSet(
+            X=X[val_index],
+            y=y[val_index],
+            labels=labels[val_index],
+            sample_weight=sample_weight[val_index],
+            metadata=_rows_of_metadata(caller_weight, val_index),
+        )
+        return train_index, validation
+
+    def _start_validation_record(self, validation):
+        """``validation_scores_`` and ``validation_loss_curve_`` for this call.
+
+        Lists when the call has validation data, continued from a
+        warm-started call that had some too; None otherwise.
+        """
+        if validation is None:
+            self.validation_scores_ = self.validation_loss_curve_ = None
+            return
+        if self.validation_scores_ is None:
+            self.validation_scores_ = []
+        if getattr(self, "validation_loss_curve_", None) is None:
+            # a model pickled before validation losses were recorded
+            self.validation_loss_curve_ = [np.nan] * len(self.validation_scores_)
+
+    def _validation_score(self, validation):
+        """A function that scores the current weights on the validation rows.
+
+        It returns the accuracy and records the loss (the data term of the
+        objective, without the L2 penalty) in ``validation_loss_curve_``;
+        one forward pass gives both.
+        """
+        loss = loss_function(self.loss, self.out_activation_)
         multilabel = self._target_type == _targets.MULTILABEL
-        y_val = _targets.decode(y[val_index], self.classes_, multilabel)
+        losses = self.validation_loss_curve_
 
         def score():
-            predicted = self._predict(X_val)
-            return accuracy_score(y_val, predicted, sample_weight=weight_val)
+            output = self._forward_output(validation.X)
+            losses.append(loss(validation.y, output, validation.sample_weight))
+            predicted = _targets.decode(output, self.classes_, multilabel)
+            return accuracy_score(
+                validation.labels, predicted, sample_weight=validation.sample_weight
+            )
 
-        return train_index, score
+        return score
 
     def _warn_on_stop(self):
         warn_on_stop(self.stop_reason_, self.max_iter, self.early_stopping)
@@ -494,3 +626,29 @@ class BaseSigmoidMLP(BaseEstimator):
                 stacklevel=2,
             )
         super().__setstate__(state)
+
+
+def _training_rows(X, labels, metadata, train_index):
+    """The training data as the callbacks see it: the rows trained on.
+
+    With rows held out for early stopping, the training rows of X are
+    gathered once, and only if a callback asks for X.
+    """
+    if train_index is None:
+        return X, labels, metadata
+    caller_weight = None if metadata is None else metadata["sample_weight"]
+    rows = []
+
+    def X_train():
+        if not rows:
+            rows.append(X[train_index])
+        return rows[0]
+
+    return X_train, labels[train_index], _rows_of_metadata(caller_weight, train_index)
+
+
+def _rows_of_metadata(sample_weight, index):
+    """The callbacks' metadata of some rows: the caller's sample weights."""
+    if sample_weight is None:
+        return None
+    return {"sample_weight": np.asarray(sample_weight)[index]}

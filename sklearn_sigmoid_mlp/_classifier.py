@@ -335,7 +335,16 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
     # ------------------------------------------------------------------ fit
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Fit the model to data matrix X and targets y.
 
         Parameters
@@ -352,6 +361,28 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
             Non-negative sample weights; None means all ones. Integer weights
             are equivalent to repeating rows.
 
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), \
+                default=None
+            Validation data, checked as ``X`` is (the same features, finite
+            values). After every epoch the model is scored on it: its
+            accuracy goes to ``validation_scores_``, its loss to
+            ``validation_loss_curve_``. With ``early_stopping=True``, early
+            stopping monitors it instead of holding out
+            ``validation_fraction`` of ``X`` (all of ``X`` is trained on);
+            with ``early_stopping=False`` it is only monitored. In a
+            :class:`~sklearn.pipeline.Pipeline`, ``X_val`` is transformed
+            like ``X`` with ``Pipeline(..., transform_input=["X_val"])`` and
+            metadata routing (see :ref:`validation_set`).
+
+        y_val : array-like of shape (n_val,) or (n_val, n_labels), default=None
+            Validation targets: labels among the classes of ``y`` (an
+            indicator matrix of as many columns for multilabel ``y``).
+            Required with ``X_val``.
+
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Non-negative weights of the validation rows; None means all
+            ones. ``class_weight`` applies to them as to the training rows.
+
         Returns
         -------
         self : object
@@ -366,7 +397,14 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         >>> clf.fit(X, y).stop_reason_, clf.n_iter_ < clf.max_iter
         ('converged', True)
         """
-        return self._fit(X, y, sample_weight, classes=None, incremental=False)
+        return self._fit(
+            X,
+            y,
+            sample_weight,
+            classes=None,
+            incremental=False,
+            validation=(X_val, y_val, sample_weight_val),
+        )
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):

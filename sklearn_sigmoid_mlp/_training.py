@@ -6,12 +6,15 @@ a backward pass and an optimizer step over the flat parameter vector (see
 :mod:`._parameters`). What ends training is decided by small, named rules,
 each with one job, consulted through one interface:
 
+- before every epoch, :meth:`Rule.before_epoch` (scikit-learn's callbacks
+  open the epoch's task);
 - after every batch, :meth:`Rule.after_batch` (Ctrl-C: :class:`Interrupt`;
   the time budget: :class:`TimeBudget`);
 - after every epoch that kept the weights finite, :meth:`Rule.after_epoch`
   (the loss or validation-score plateau: :class:`Plateau`; the best weights of
-  early stopping: :class:`EarlyStopping`; the per-epoch line of ``verbose``:
-  :class:`Report`);
+  early stopping: :class:`EarlyStopping`; validation scores recorded without
+  stopping on them: :class:`Monitor`; the per-epoch line of ``verbose``:
+  :class:`Report`; scikit-learn's callbacks, in :mod:`._callbacks`);
 - once at the end, :meth:`Rule.end` (early stopping restores its best
   weights).
 
@@ -80,6 +83,9 @@ class Rule:
     A method returns None to go on, or the reason to stop (a short string
     that becomes the estimator's ``stop_reason_``).
     """
+
+    def before_epoch(self):
+        """Before every epoch."""
 
     def after_batch(self):
         """After every batch; returns a stop reason or None."""
@@ -222,17 +228,38 @@ class EarlyStopping(Plateau):
             self.params[...] = self.best_params
 
 
-class Report(Rule):
-    """The per-epoch line of ``verbose=True``."""
+class Monitor(Rule):
+    """Record a validation score after every epoch, without stopping on it.
 
-    def __init__(self, first_epoch, early_stopping=None):
-        self.epoch, self.early_stopping = first_epoch, early_stopping
+    ``score`` is called after every epoch and returns the score of the
+    current weights on the validation data; it is appended to ``scores``.
+    """
+
+    def __init__(self, score, scores):
+        self.score, self.scores = score, scores
+
+    def after_epoch(self, epoch_loss):
+        self.scores.append(float(self.score()))
+
+
+class Report(Rule):
+    """The per-epoch line of ``verbose=True``.
+
+    ``scores`` and ``losses`` are the lists the validation rules fill (None
+    without validation data); their last entries are printed.
+    """
+
+    def __init__(self, first_epoch, scores=None, losses=None):
+        self.epoch, self.scores, self.losses = first_epoch, scores, losses
 
     def after_epoch(self, epoch_loss):
         self.epoch += 1
         line = f"Iteration {self.epoch}, loss = {epoch_loss:.8f}"
-        if self.early_stopping is not None:
-            line += f", validation accuracy = {self.early_stopping.scores[-1]:.4f}"
+        if self.scores is not None:
+            line += (
+                f", validation loss = {self.losses[-1]:.8f}"
+                f", validation accuracy = {self.scores[-1]:.4f}"
+            )
         print(line)
 
 
@@ -327,6 +354,8 @@ class Trainer:
         stop = None
         with np.errstate(**_TRAINING_ERRSTATE), blas_threads_for(self.batch_size):
             for _ in range(n_epochs):
+                for rule in rules:
+                    rule.before_epoch()
                 order = _epoch_order(train_index, self.X.shape[0], rng, shuffle)
                 stop = self._run_epoch(order, rules, guard, result)
                 if stop is not None:

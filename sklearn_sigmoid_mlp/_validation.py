@@ -1,14 +1,129 @@
-"""The validation data of early stopping: the rows held out of the training set.
+"""Validation data: the caller's ``X_val``, or rows held out of the training set.
 
-With ``early_stopping=True`` a fraction of the training rows is held out,
-stratified by class, with the same split on every call of a warm-started
-model; the estimator scores its weights on those rows after every epoch. A
-split that cannot be made (a class with a single member, fewer than two
-validation rows) is an error, never a silent fallback.
+``fit(X, y, X_val=..., y_val=...)`` scores the model on the caller's
+validation set after every epoch (:func:`check_validation_set` checks it as
+``X`` and ``y`` are checked). Without it, ``early_stopping=True`` holds out
+a fraction of the training rows (:func:`hold_out`), stratified by class,
+with the same split on every call of a warm-started model. A split that
+cannot be made (a class with a single member, fewer than two validation
+rows) is an error, never a silent fallback.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
+import scipy.sparse as sp
 from sklearn.model_selection import train_test_split
+from sklearn.utils.validation import check_array, check_consistent_length, validate_data
+
+from . import _targets
+
+
+@dataclass
+class ValidationSet:
+    """The validation rows of a training call.
+
+    ``X`` and ``y`` are the network's inputs and 0/1 targets, ``labels`` the
+    targets in the caller's form, ``sample_weight`` the weights of the
+    scores (times the class weights), ``metadata`` what scikit-learn's
+    callbacks see (the caller's sample weights, or None).
+    """
+
+    X: object
+    y: np.ndarray
+    labels: np.ndarray
+    sample_weight: np.ndarray
+    metadata: dict | None = None
+
+    @property
+    def seen(self):
+        """``(X, labels, metadata)``: the data the callbacks' hooks get."""
+        return self.X, self.labels, self.metadata
+
+
+def check_validation_set(estimator, X_val, y_val, sample_weight_val, dtype, weights):
+    """Check a validation set against a model being fitted.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        The model, with ``n_features_in_``, ``classes_`` and its target type
+        set by this call's checks of ``X`` and ``y``.
+    X_val : {array-like, sparse matrix} of shape (n_val, n_features)
+        Validation inputs: the same features as ``X``, finite.
+    y_val : array-like of shape (n_val,) or (n_val, n_labels)
+        Validation targets: labels among ``classes_`` (or an indicator matrix
+        with as many columns, for a multilabel model).
+    sample_weight_val : array-like of shape (n_val,) or None
+        Non-negative weights of the validation rows; None means all ones.
+    dtype : numpy dtype
+        The network's floating dtype.
+    weights : ndarray of shape (n_classes,) or None
+        The weight of each class (``class_weight``), multiplied into the
+        sample weights as for the training rows.
+
+    Returns
+    -------
+    validation : ValidationSet
+    """
+    name = type(estimator).__name__
+    # feature names, checked against those of X (a warning, as for predict)
+    validate_data(estimator, X_val, skip_check_array=True, reset=False)
+    X_val = check_array(
+        X_val,
+        accept_sparse=["csr", "csc"],
+        dtype=(np.float64, np.float32),
+        input_name="X_val",
+        estimator=estimator,
+    )
+    if X_val.shape[1] != estimator.n_features_in_:
+        raise ValueError(
+            f"X_val has {X_val.shape[1]} features, but {name} was fitted on X "
+            f"with {estimator.n_features_in_} features."
+        )
+    X_val = X_val.astype(dtype, copy=False)
+    if sp.issparse(X_val) and X_val.format != "csr":
+        X_val = X_val.tocsr()
+    y_val = check_array(
+        y_val,
+        accept_sparse="csr",
+        ensure_2d=False,
+        dtype=None,
+        input_name="y_val",
+        estimator=estimator,
+    )
+    check_consistent_length(X_val, y_val)
+    labels, multilabel = _targets.check_targets(y_val, name)
+    trained_multilabel = estimator._target_type == _targets.MULTILABEL
+    if multilabel != trained_multilabel:
+        raise ValueError(
+            f"y_val is {'' if multilabel else 'not '}a multilabel indicator "
+            f"matrix, but y is{'' if trained_multilabel else ' not'}."
+        )
+    classes = estimator.classes_
+    if not multilabel:
+        unknown = np.setdiff1d(np.unique(labels), classes)
+        if unknown.size:
+            raise ValueError(
+                f"y_val has labels {_targets.format_labels(unknown)} that are not "
+                f"among the classes of y, {_targets.format_labels(classes)}."
+            )
+    try:
+        y, label_index = _targets.encode(labels, classes, multilabel, dtype)
+    except ValueError as error:
+        raise ValueError(f"Invalid y_val: {error}") from error
+    try:
+        sample_weight = _targets.sample_weights(sample_weight_val, X_val)
+        if weights is not None:
+            sample_weight = _targets.apply_class_weights(
+                sample_weight, weights, label_index, estimator.class_weight
+            )
+    except ValueError as error:
+        raise ValueError(f"Invalid sample_weight_val: {error}") from error
+    metadata = None
+    if sample_weight_val is not None:
+        metadata = {"sample_weight": np.asarray(sample_weight_val)}
+    return ValidationSet(X_val, y, labels, sample_weight, metadata)
 
 
 def hold_out(sample_weight, label_index, validation_fraction, seed):
