@@ -104,12 +104,14 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         Whether to use Nesterov's momentum (``solver="sgd"``, ``momentum > 0``).
 
     early_stopping : bool, default=False
-        Whether to hold out a stratified ``validation_fraction`` of the
-        training data, stop when its accuracy stops improving, and restore the
-        weights of the best epoch.
+        Whether to stop when the validation accuracy stops improving, and
+        restore the weights of the best epoch. The validation data is
+        ``fit``'s ``X_val`` when given, else a stratified
+        ``validation_fraction`` of the training data held out.
 
     validation_fraction : float, default=0.1
-        Fraction of the training data held out for early stopping.
+        Fraction of the training data held out for early stopping when
+        ``fit`` gets no ``X_val``.
 
     beta_1 : float, default=0.9
         Decay rate of Adam's first-moment estimates, in ``[0, 1)``.
@@ -181,7 +183,15 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         Lowest epoch loss; None with early stopping.
 
     validation_scores_ : list of float or None
-        Validation accuracy of each epoch with early stopping, else None.
+        Validation accuracy after each epoch, when the last call had
+        validation data (``X_val``, or the rows held out by early stopping),
+        else None. Warm-started calls with validation data extend it.
+
+    validation_loss_curve_ : list of float or None
+        Loss on the validation data after each epoch, beside
+        ``validation_scores_``: the data term of the objective (log-loss or
+        squared error, weighted by the validation sample weights), without
+        the L2 penalty, which depends on no sample.
 
     best_validation_score_ : float or None
         Best validation accuracy with early stopping, else None.
@@ -203,7 +213,9 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         epoch raises a ``ValueError`` and leaves the model as it was),
         ``"interrupted"`` (Ctrl-C; the last completed batch's weights are
         kept; a second Ctrl-C raises ``KeyboardInterrupt``), ``"max_time"``,
-        or ``"partial_fit"`` (a :meth:`partial_fit` pass completed).
+        ``"callback"`` (a scikit-learn callback asked to stop, see
+        :meth:`set_callbacks`) or ``"partial_fit"`` (a :meth:`partial_fit`
+        pass completed).
 
     See Also
     --------
@@ -217,6 +229,11 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
     (e.g. with :class:`~sklearn.preprocessing.MinMaxScaler`, or ``X / 255``
     for pixels) or standardize them (:class:`~sklearn.preprocessing.StandardScaler`),
     in a :class:`~sklearn.pipeline.Pipeline`.
+
+    Training can be watched and steered with scikit-learn's callbacks
+    (:mod:`sklearn.callback`, scikit-learn >= 1.9), such as
+    :class:`~sklearn.callback.ProgressBar` and
+    :class:`~sklearn.callback.ScoringMonitor`: see :meth:`set_callbacks`.
 
     ``ClassifierMixin`` comes before the base estimator class among the
     bases, as scikit-learn >= 1.6 requires of every classifier: that is what
@@ -446,6 +463,53 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         """
         self._check_partial_fit_params()
         return self._fit(X, y, sample_weight, classes=classes, incremental=True)
+
+    def set_callbacks(self, *callbacks):
+        """Set scikit-learn callbacks, called during fit and partial_fit.
+
+        Needs scikit-learn >= 1.9 (:mod:`sklearn.callback`). Each call to
+        :meth:`fit` or :meth:`partial_fit` is a task, named ``"fit"``, whose
+        subtasks are its epochs (at most ``max_iter``; one for
+        :meth:`partial_fit`), named ``"epoch"``. The hooks of an epoch get
+        the training rows (those not held out by early stopping) and a model
+        as fitted after the epoch. With validation data (``X_val``, or the
+        rows early stopping holds out), each epoch is followed by a task
+        named ``"validation"`` whose hooks get the validation rows: a
+        :class:`~sklearn.callback.ScoringMonitor` then records a score per
+        epoch on each. A hook that returns True ends training after the
+        epoch, with ``stop_reason_ = "callback"``.
+
+        Parameters
+        ----------
+        *callbacks : callback instances
+            The callbacks, following :class:`sklearn.callback.FitCallback`;
+            none removes those set before.
+
+        Returns
+        -------
+        self : object
+            The estimator.
+
+        Raises
+        ------
+        ImportError
+            With a scikit-learn older than 1.9, which has no callbacks.
+
+        Examples
+        --------
+        >>> from sklearn.callback import ScoringMonitor
+        >>> from sklearn.datasets import load_iris
+        >>> from sklearn_sigmoid_mlp import SigmoidMLPClassifier
+        >>> X, y = load_iris(return_X_y=True)
+        >>> monitor = ScoringMonitor(scoring="accuracy")
+        >>> clf = SigmoidMLPClassifier(learning_rate_init=0.01, random_state=0)
+        >>> _ = clf.set_callbacks(monitor).fit(X, y)
+        >>> epochs = [row for row in monitor.get_logs().data
+        ...           if row["task_name"] == "epoch"]
+        >>> len(epochs) == clf.n_iter_, epochs[-1]["accuracy"] == clf.score(X, y)
+        (True, True)
+        """
+        return super().set_callbacks(*callbacks)
 
     def predict(self, X):
         """Predict class labels (or label indicators) for X.

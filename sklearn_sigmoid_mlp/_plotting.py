@@ -24,11 +24,13 @@ def _check_matplotlib_support(caller_name):
 
 
 class TrainingCurveDisplay:
-    """Training loss and validation score per epoch.
+    """Training loss, validation loss and validation score per epoch.
 
-    Draws an estimator's ``loss_curve_`` (left y-axis) and, when early
-    stopping recorded them, its ``validation_scores_`` (right y-axis) against
-    the epoch number. Create it with :meth:`from_estimator`; the constructor
+    Draws an estimator's ``loss_curve_`` and, when it had validation data
+    (``X_val``, or early stopping's held-out rows), its
+    ``validation_loss_curve_`` on the same y-axis (left) and its
+    ``validation_scores_`` on a second y-axis (right), against the epoch
+    number. Create it with :meth:`from_estimator`; the constructor
     is for curves you already have. All the parameters are stored as
     attributes.
 
@@ -38,7 +40,10 @@ class TrainingCurveDisplay:
         Training loss of each epoch.
 
     validation_scores : array-like of shape (n_epochs,), default=None
-        Validation score of each epoch, or None to draw the loss only.
+        Validation score of each epoch, or None to draw none.
+
+    validation_loss_curve : array-like of shape (n_epochs,), default=None
+        Validation loss of each epoch, or None to draw none.
 
     loss_name : str, default=None
         Name of the loss, shown in the y-axis label (for instance
@@ -57,6 +62,10 @@ class TrainingCurveDisplay:
 
     loss_line_ : matplotlib Line2D
         The loss curve.
+
+    validation_loss_line_ : matplotlib Line2D or None
+        The validation-loss curve, dashed, on ``ax_``; None when there is
+        none.
 
     validation_ax_ : matplotlib Axes or None
         Second y-axis (sharing ``ax_``'s x-axis) of the validation scores;
@@ -101,11 +110,13 @@ class TrainingCurveDisplay:
         *,
         loss_curve,
         validation_scores=None,
+        validation_loss_curve=None,
         loss_name=None,
         estimator_name=None,
     ):
         self.loss_curve = loss_curve
         self.validation_scores = validation_scores
+        self.validation_loss_curve = validation_loss_curve
         self.loss_name = loss_name
         self.estimator_name = estimator_name
 
@@ -169,6 +180,18 @@ class TrainingCurveDisplay:
             loss_label += f" ({self.loss_name})"
         ax.set_ylabel(loss_label)
         handles = [self.loss_line_]
+        self.validation_loss_line_ = None
+        if self.validation_loss_curve is not None:
+            epochs = range(1, len(self.validation_loss_curve) + 1)
+            (self.validation_loss_line_,) = ax.plot(
+                epochs,
+                list(self.validation_loss_curve),
+                color=self.loss_line_.get_color(),
+                linestyle="--",
+                label=f"{prefix}validation loss",
+            )
+            ax.set_ylabel(loss_label.replace("Training loss", "Loss"))
+            handles.append(self.validation_loss_line_)
 
         self.validation_ax_ = None
         self.validation_line_ = None
@@ -209,7 +232,8 @@ class TrainingCurveDisplay:
             :class:`~sklearn.pipeline.Pipeline` ending in one, or any fitted
             estimator with a ``loss_curve_`` attribute (such as
             :class:`sklearn.neural_network.MLPClassifier`). Its
-            ``validation_scores_``, when not None, are drawn as well.
+            ``validation_loss_curve_`` and ``validation_scores_``, when not
+            None, are drawn as well.
 
         ax, name, loss_kwargs, validation_kwargs
             As in :meth:`plot`: the axes to draw on (None for a new figure),
@@ -263,6 +287,7 @@ class TrainingCurveDisplay:
         display = cls(
             loss_curve=model.loss_curve_,
             validation_scores=getattr(model, "validation_scores_", None),
+            validation_loss_curve=getattr(model, "validation_loss_curve_", None),
             loss_name=loss_name if isinstance(loss_name, str) else None,
             estimator_name=name,
         )

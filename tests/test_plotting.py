@@ -1,12 +1,13 @@
 """Tests of TrainingCurveDisplay, drawn with matplotlib's Agg backend."""
 
 import sys
+import warnings
 
 import numpy as np
 import pytest
 from helpers import child_program
 from sklearn.datasets import load_iris
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
@@ -86,9 +87,45 @@ def test_validation_scores_on_second_axis(fitted_early_stopping):
     )
     assert display.validation_ax_.get_ylabel() == "Validation accuracy"
     legend = [t.get_text() for t in display.ax_.get_legend().get_texts()]
-    assert legend == ["MLP: training loss", "MLP: validation accuracy"]
-    # the two curves are told apart by colour
+    assert legend == [
+        "MLP: training loss",
+        "MLP: validation loss",
+        "MLP: validation accuracy",
+    ]
+    # the loss and the score are told apart by colour
     assert display.loss_line_.get_color() != display.validation_line_.get_color()
+
+
+def test_validation_loss_beside_the_training_loss(fitted_early_stopping):
+    """The validation loss shares the training loss's axis, dashed, same colour."""
+    clf = fitted_early_stopping
+    display = TrainingCurveDisplay.from_estimator(clf)
+    line = display.validation_loss_line_
+    assert line in display.ax_.get_lines()
+    x, y = line.get_data()
+    np.testing.assert_array_equal(x, np.arange(1, len(clf.validation_loss_curve_) + 1))
+    np.testing.assert_allclose(y, clf.validation_loss_curve_)
+    assert line.get_linestyle() == "--"
+    assert line.get_color() == display.loss_line_.get_color()
+    assert display.ax_.get_ylabel() == "Loss (log_loss)"
+
+
+def test_validation_loss_of_x_val_without_early_stopping(data):
+    X, y = data
+    clf = SigmoidMLPClassifier(max_iter=5, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X[::2], y[::2], X_val=X[1::2], y_val=y[1::2])
+    display = TrainingCurveDisplay(
+        loss_curve=clf.loss_curve_,
+        validation_loss_curve=clf.validation_loss_curve_,
+    ).plot()
+    assert display.validation_ax_ is None
+    np.testing.assert_allclose(
+        display.validation_loss_line_.get_ydata(), clf.validation_loss_curve_
+    )
+    legend = [t.get_text() for t in display.ax_.get_legend().get_texts()]
+    assert legend == ["training loss", "validation loss"]
 
 
 def test_given_ax_is_used(fitted_early_stopping):
