@@ -67,8 +67,7 @@ def check_validation_set(estimator, X_val, y_val, sample_weight_val, dtype, weig
     validation : ValidationSet
     """
     name = type(estimator).__name__
-    # feature names, checked against those of X (a warning, as for predict)
-    validate_data(estimator, X_val, skip_check_array=True, reset=False)
+    given = X_val
     X_val = check_array(
         X_val,
         accept_sparse=["csr", "csc"],
@@ -81,6 +80,8 @@ def check_validation_set(estimator, X_val, y_val, sample_weight_val, dtype, weig
             f"X_val has {X_val.shape[1]} features, but {name} was fitted on X "
             f"with {estimator.n_features_in_} features."
         )
+    # feature names, checked against those of X (a warning, as for predict)
+    validate_data(estimator, given, skip_check_array=True, reset=False)
     X_val = X_val.astype(dtype, copy=False)
     if sp.issparse(X_val) and X_val.format != "csr":
         X_val = X_val.tocsr()

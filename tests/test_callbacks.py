@@ -1,0 +1,293 @@
+"""scikit-learn's callbacks (sklearn.callback, scikit-learn >= 1.9) during training.
+
+Real callbacks, not mocks: scikit-learn's ProgressBar and ScoringMonitor, and
+small callbacks written against the FitCallback protocol, on real fits, in
+Pipeline and GridSearchCV. The package without sklearn.callback (an older
+scikit-learn) is checked in a child process that hides the module.
+"""
+
+import re
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+from helpers import child_program
+from sklearn.datasets import load_digits, load_iris
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import accuracy_score, log_loss
+from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sklearn_sigmoid_mlp import SigmoidMLPClassifier
+
+callback = pytest.importorskip(
+    "sklearn.callback", reason="scikit-learn's callbacks need scikit-learn >= 1.9"
+)
+
+pytestmark = pytest.mark.usefixtures("single_blas_thread")
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    X = X[:600] / 16
+    y = y[:600]
+    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
+
+
+class Recorder:
+    """Records every hook call; stops after ``stop_after`` epochs when given."""
+
+    def __init__(self, stop_after=None):
+        self.stop_after = stop_after
+        self.events, self.epochs = [], []
+
+    def setup(self, estimator, context):
+        self.events.append(("setup", context.task_name))
+
+    def teardown(self, estimator, context):
+        self.events.append(("teardown", context.task_name))
+
+    def on_fit_task_begin(self, estimator, context):
+        self.events.append(("begin", context.task_name))
+
+    def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
+        self.events.append(("end", context.task_name))
+        if context.task_name == "epoch":
+            self.epochs.append(fitted_estimator)
+            return self.stop_after is not None and len(self.epochs) >= self.stop_after
+        return False
+
+    def count(self, kind, task=None):
+        return sum(1 for k, t in self.events if k == kind and task in (None, t))
+
+
+def test_a_callback_that_asks_to_stop_ends_training_with_a_usable_model(digits):
+    X, _, y, _ = digits
+    recorder = Recorder(stop_after=3)
+    clf = SigmoidMLPClassifier(max_iter=50, random_state=0).set_callbacks(recorder)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a stop asked for is no convergence failure
+        clf.fit(X, y)
+    assert clf.stop_reason_ == "callback"
+    assert clf.n_iter_ == 3
+    assert len(clf.loss_curve_) == 3
+    assert clf.t_ == 3 * len(X)
+    assert clf.predict(X).shape == y.shape
+    # the same 3 epochs as a fit that runs out of budget after 3
+    reference = SigmoidMLPClassifier(max_iter=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reference.fit(X, y)
+    for ours, theirs in zip(clf.coefs_, reference.coefs_):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_hooks_come_in_pairs_one_task_per_epoch(digits):
+    X, _, y, _ = digits
+    recorder = Recorder()
+    clf = SigmoidMLPClassifier(max_iter=4, random_state=0).set_callbacks(recorder)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+    assert recorder.events[0] == ("setup", "fit")
+    assert recorder.events[1] == ("begin", "fit")
+    assert recorder.events[-2:] == [("end", "fit"), ("teardown", "fit")]
+    assert recorder.count("begin", "epoch") == recorder.count("end", "epoch") == 4
+    assert recorder.count("begin", "validation") == 0
+    # partial_fit: one task with one epoch per call
+    recorder.events.clear()
+    clf.partial_fit(X, y)
+    assert recorder.count("begin", "epoch") == recorder.count("end", "epoch") == 1
+    assert recorder.count("teardown") == 1
+
+
+def test_an_epoch_cut_short_still_ends_its_task(digits):
+    """max_time stops mid-epoch: the epoch's task is ended like the others."""
+    X, _, y, _ = digits
+    recorder = Recorder()
+    clf = SigmoidMLPClassifier(batch_size=1, max_time=1e-9, random_state=0)
+    clf.set_callbacks(recorder).fit(X, y)
+    assert clf.stop_reason_ == "max_time"
+    assert recorder.count("begin", "epoch") == recorder.count("end", "epoch") == 1
+    assert recorder.count("teardown") == 1
+
+
+def test_fitted_estimator_of_each_epoch_is_that_epoch_s_model(digits):
+    X, _, y, _ = digits
+    recorder = Recorder()
+    clf = SigmoidMLPClassifier(max_iter=3, random_state=0).set_callbacks(recorder)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+    first, _, last = recorder.epochs
+    assert first.n_iter_ == 1 and len(first.loss_curve_) == 1
+    assert last.n_iter_ == 3
+    # copies, not views of the weights training went on changing
+    assert not np.array_equal(first.coefs_[0], clf.coefs_[0])
+    for ours, theirs in zip(last.coefs_, clf.coefs_):
+        np.testing.assert_array_equal(ours, theirs)
+    np.testing.assert_array_equal(last.predict_proba(X), clf.predict_proba(X))
+
+
+def test_scoring_monitor_scores_equal_scores_recomputed(digits):
+    """Training and validation scores per epoch, each equal to its recomputation.
+
+    One batch per epoch and no penalty: the loss of epoch k + 1 in
+    ``loss_curve_`` is the log-loss of the weights after epoch k, which the
+    monitor scored on the training data; on the validation data its scores
+    are ``validation_scores_``, and its log-loss ``validation_loss_curve_``.
+    """
+    X, X_val, y, y_val = digits
+    monitor = callback.ScoringMonitor(scoring=["accuracy", "neg_log_loss"])
+    clf = SigmoidMLPClassifier(
+        max_iter=6, batch_size=len(X), alpha=0, learning_rate_init=0.01, random_state=0
+    ).set_callbacks(monitor)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y, X_val=X_val, y_val=y_val)
+    rows = monitor.get_logs().data
+    epochs = [row for row in rows if row["task_name"] == "epoch"]
+    validation = [row for row in rows if row["task_name"] == "validation"]
+    assert len(epochs) == len(validation) == clf.n_iter_ == 6
+    training_loss = [-row["neg_log_loss"] for row in epochs]
+    np.testing.assert_allclose(training_loss[:-1], clf.loss_curve_[1:], rtol=1e-6)
+    np.testing.assert_allclose(
+        [row["accuracy"] for row in validation], clf.validation_scores_
+    )
+    np.testing.assert_allclose(
+        [-row["neg_log_loss"] for row in validation],
+        clf.validation_loss_curve_,
+        rtol=1e-6,
+    )
+    # the last epoch's scores are the final model's
+    assert epochs[-1]["accuracy"] == accuracy_score(y, clf.predict(X))
+    assert validation[-1]["neg_log_loss"] == pytest.approx(
+        -log_loss(y_val, clf.predict_proba(X_val)), rel=1e-6
+    )
+
+
+def test_scoring_monitor_with_early_stopping_scores_the_rows_trained_on(digits):
+    X, _, y, _ = digits
+    monitor = callback.ScoringMonitor(scoring="accuracy")
+    clf = SigmoidMLPClassifier(
+        early_stopping=True, max_iter=5, random_state=0
+    ).set_callbacks(monitor)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+    rows = monitor.get_logs().data
+    validation = [row["accuracy"] for row in rows if row["task_name"] == "validation"]
+    np.testing.assert_allclose(validation, clf.validation_scores_)
+
+
+@pytest.fixture
+def wide_console():
+    """rich's console, wide enough that no bar's text is cut short."""
+    rich = pytest.importorskip("rich")
+    rich.reconfigure(width=200)
+    yield
+    rich.reconfigure()
+
+
+def _captured(capsys):
+    out = capsys.readouterr().out
+    return out, re.findall(r"\d+%", out)
+
+
+def test_progress_bar_over_the_epochs_of_fit_and_partial_fit(
+    digits, capsys, wide_console
+):
+    X, _, y, _ = digits
+    clf = SigmoidMLPClassifier(max_iter=3, random_state=0)
+    clf.set_callbacks(callback.ProgressBar())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+    out, percentages = _captured(capsys)
+    assert "SigmoidMLPClassifier - fit" in out
+    assert percentages and set(percentages) == {"100%"}
+    clf.partial_fit(X, y)
+    out, percentages = _captured(capsys)
+    assert "SigmoidMLPClassifier - fit" in out
+    assert set(percentages) == {"100%"}
+
+
+def test_progress_bar_in_a_grid_search(digits, capsys, wide_console):
+    """GridSearchCV(n_jobs=1) propagates the bar to every fit of ours."""
+    X, _, y, _ = digits
+    search = GridSearchCV(
+        SigmoidMLPClassifier(max_iter=2, random_state=0),
+        {"alpha": [1e-4, 1e-2]},
+        cv=2,
+        n_jobs=1,
+    )
+    search.set_callbacks(callback.ProgressBar(max_propagation_depth=None))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        search.fit(X, y)
+    out, percentages = _captured(capsys)
+    assert "GridSearchCV - fit" in out
+    # 2 candidates x 2 splits, then the refit: a bar for each of our fits
+    assert out.count("SigmoidMLPClassifier - fit") == 5
+    assert set(percentages) == {"100%"}
+
+
+def test_progress_bar_in_a_pipeline(digits, capsys, wide_console):
+    X, _, y, _ = digits
+    pipe = make_pipeline(StandardScaler(), SigmoidMLPClassifier(max_iter=2))
+    pipe.set_callbacks(callback.ProgressBar(max_propagation_depth=None))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        pipe.fit(X, y)
+    out, percentages = _captured(capsys)
+    assert "Pipeline - fit" in out and "SigmoidMLPClassifier - fit" in out
+    assert set(percentages) == {"100%"}
+
+
+def test_callbacks_survive_a_failed_fit_and_are_torn_down(digits):
+    """A fit that raises leaves the model as it was, and still tears down."""
+    X, _, y, _ = digits
+    recorder = Recorder()
+    clf = SigmoidMLPClassifier(random_state=0).set_callbacks(recorder)
+    with pytest.raises(ValueError, match="y_val"):
+        clf.fit(X, y, X_val=X)
+    assert not hasattr(clf, "coefs_")
+    assert recorder.count("teardown") == 0  # it failed before any task began
+    X_iris, y_iris = load_iris(return_X_y=True)
+    clf = SigmoidMLPClassifier(max_iter=2, random_state=0).set_callbacks(recorder)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X_iris, y_iris)
+    assert recorder.count("setup") == recorder.count("teardown") == 1
+
+
+def test_a_fit_that_fails_in_training_still_tears_the_callbacks_down(digits):
+    """No finite epoch is an error; the callbacks are torn down all the same."""
+    X, _, y, _ = digits
+    recorder = Recorder()
+    clf = SigmoidMLPClassifier(learning_rate_init=1e6, max_iter=3)
+    with pytest.raises(ValueError, match="learning_rate_init"):
+        clf.set_callbacks(recorder).fit(X, y)
+    assert recorder.count("setup") == recorder.count("teardown") == 1
+    assert recorder.count("begin", "epoch") == recorder.count("end", "epoch")
+    assert not hasattr(clf, "coefs_")
+    assert not hasattr(clf, "_callback_fit_ctx")
+
+
+def test_without_sklearn_callback_the_package_works_and_says_what_is_needed():
+    """An older scikit-learn (sklearn.callback hidden) in a child process."""
+    completed = subprocess.run(
+        [sys.executable, child_program("without_sklearn_callback.py")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    lines = completed.stdout.splitlines()
+    assert lines[0] == "fit: ok"
+    assert lines[1].startswith("ImportError: SigmoidMLPClassifier.set_callbacks ")
+    assert "scikit-learn >= 1.9" in lines[1]
