@@ -1,21 +1,34 @@
-"""The main job: train a SigmoidMLPClassifier and print its progress per epoch.
+"""The main job: train a SigmoidMLPClassifier and show its progress per epoch.
 
 ``python -m sklearn_sigmoid_mlp`` trains on scikit-learn's bundled digits (no
 download). ``--data PATH.npz`` (arrays ``data`` and ``target``) or ``--openml
 mnist_784`` train on MNIST; ``--notebook`` uses the original notebook's exact
-settings (:data:`~sklearn_sigmoid_mlp.NOTEBOOK_PARAMS`). Like the notebook,
-it prints one line per epoch with the training loss and the held-out accuracy,
-then the final test accuracy.
+settings (:data:`~sklearn_sigmoid_mlp.NOTEBOOK_PARAMS`); ``--schedule``
+chooses the learning-rate schedule.
+
+The job is one ``fit`` with the held-out rows as its validation set
+(``X_val``, monitored only), and shows its progress through scikit-learn's
+callbacks: like the notebook, one line per epoch with the training loss and
+the held-out accuracy (a small callback of its own, :class:`EpochTable`), or
+scikit-learn's :class:`~sklearn.callback.ProgressBar` when the output is an
+interactive terminal and ``rich`` is installed. Then it prints the final test
+accuracy.
 """
 
 import argparse
+import importlib.util
 import os
 import sys
 import time
+import warnings
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 
+from ._callbacks import CALLBACKS_AVAILABLE, VALIDATION_TASK
 from ._classifier import NOTEBOOK_PARAMS, SigmoidMLPClassifier
+
+SCHEDULES = ("constant", "invscaling", "adaptive", "cosine")
 
 
 def _positive_int(text):
@@ -118,10 +131,38 @@ def _parse_args(argv):
         action="store_true",
         help="train in float32 instead of float64",
     )
+    parser.add_argument(
+        "--schedule",
+        choices=SCHEDULES,
+        default=None,
+        help="learning-rate schedule (the estimator's learning_rate; default: "
+        "constant). cosine decays the rate to 0 over the --max-iter epochs, "
+        "for Adam and SGD; invscaling and adaptive are SGD's (with --notebook)",
+    )
+    parser.add_argument(
+        "--progress",
+        choices=("auto", "bar", "table"),
+        default="auto",
+        help="how progress is shown: 'table' prints a line per epoch, 'bar' "
+        "draws scikit-learn's ProgressBar (needs scikit-learn >= 1.9 and rich: "
+        "pip install 'sklearn-sigmoid-mlp[progress]'); 'auto' (default) draws "
+        "the bar on an interactive terminal when it can, else the table",
+    )
     args = parser.parse_args(argv)
     if args.data is not None and not os.path.isfile(args.data):
         parser.error(f"argument --data: no such file: {args.data!r}")
+    if args.progress == "bar" and not _can_draw_bar():
+        parser.error(
+            "argument --progress: 'bar' needs scikit-learn >= 1.9 and rich "
+            "(pip install 'sklearn-sigmoid-mlp[progress]')"
+        )
+    if args.progress == "auto":
+        args.progress = "bar" if sys.stdout.isatty() and _can_draw_bar() else "table"
     return args
+
+
+def _can_draw_bar():
+    return CALLBACKS_AVAILABLE and importlib.util.find_spec("rich") is not None
 
 
 def _load(args):
@@ -180,6 +221,8 @@ def main(argv=None):
     params = dict(NOTEBOOK_PARAMS) if args.notebook else {}
     if args.hidden is not None:
         params["hidden_layer_sizes"] = args.hidden
+    if args.schedule is not None:
+        params["learning_rate"] = args.schedule
     params["max_iter"] = args.max_iter or params.get("max_iter", 100)
     clf = SigmoidMLPClassifier(**params, random_state=args.random_state)
     print(
@@ -187,42 +230,96 @@ def main(argv=None):
         f"rows, {X.shape[1]} features"
     )
     print(f"Model: {clf!r}")
-    epochs, accuracy = _train(clf, X_train, y_train, X_test, y_test, np.unique(y))
-    if accuracy is None:
+    if not _train(clf, X_train, y_train, X_test, y_test, args.progress):
         print("Interrupted before the first epoch ended: no model to test.")
         return 130
+    accuracy = 100 * clf.validation_scores_[-1]
+    epochs = _epochs(clf.n_iter_)
     if clf.stop_reason_ == "interrupted":
-        print(f"Interrupted: test accuracy after {_epochs(epochs)}: {accuracy:.2f}%")
+        print(f"Interrupted: test accuracy after {epochs}: {accuracy:.2f}%")
         return 130
-    print(f"Test accuracy after {_epochs(epochs)}: {accuracy:.2f}%")
+    if clf.stop_reason_ != "max_iter":
+        print(f"Stopped early: {clf.stop_reason_}.")
+    print(f"Test accuracy after {epochs}: {accuracy:.2f}%")
     return 0
 
 
-def _train(clf, X_train, y_train, X_test, y_test, classes):
-    """Train epoch by epoch, printing each; stop at Ctrl-C.
+class EpochTable:
+    """A scikit-learn callback that prints one line per epoch, as the notebook.
 
-    Returns the epochs run and the last held-out accuracy (percent; None if
-    no epoch ended). One ``partial_fit`` call is one epoch, so the held-out
-    accuracy can be printed after each, as the notebook does. A Ctrl-C ends
-    the current epoch's training early (``stop_reason_ == "interrupted"``),
-    or, between two epochs, interrupts the loop: either way the job stops.
+    The epoch, the training loss, the accuracy on the validation rows (the
+    held-out test rows of the main job) and the seconds since the fit began.
+    It prints when an epoch's validation task ends: the estimator has scored
+    the epoch's weights on the validation rows by then.
+
+    Parameters
+    ----------
+    file : file-like, default=None
+        Where to print; None for the standard output at the time of printing.
     """
-    start, epochs, accuracy = time.perf_counter(), 0, None
-    try:
-        while epochs < clf.max_iter:
-            clf.partial_fit(X_train, y_train, classes=classes)
-            epochs += 1
-            accuracy = 100 * clf.score(X_test, y_test)
+
+    def __init__(self, file=None):
+        self.file = file
+
+    def setup(self, estimator, context):
+        """Start the clock at the beginning of a fit."""
+        self.start = time.perf_counter()
+
+    def teardown(self, estimator, context):
+        """Nothing to clean up."""
+
+    def on_fit_task_begin(self, estimator, context):
+        """Nothing to do before a task."""
+
+    def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
+        """Print the line of an epoch whose validation has ended."""
+        if context.task_name == VALIDATION_TASK and fitted_estimator is not None:
+            seconds = time.perf_counter() - self.start
             print(
-                f"Epoch {epochs:2d} | loss {clf.loss_:.6f} | "
-                f"held-out accuracy {accuracy:.2f}% | "
-                f"{time.perf_counter() - start:.1f} s"
+                _epoch_line(
+                    fitted_estimator.n_iter_,
+                    fitted_estimator.loss_,
+                    fitted_estimator.validation_scores_[-1],
+                )
+                + f" | {seconds:.1f} s",
+                file=self.file or sys.stdout,
+                flush=True,
             )
-            if clf.stop_reason_ == "interrupted":
-                break
+        return False
+
+
+def _epoch_line(epoch, loss, accuracy):
+    return (
+        f"Epoch {epoch:2d} | loss {loss:.6f} | held-out accuracy {100 * accuracy:.2f}%"
+    )
+
+
+def _train(clf, X_train, y_train, X_test, y_test, progress):
+    """Fit with the test rows as validation data; whether an epoch ended.
+
+    Progress is shown by scikit-learn's callbacks (the table or the bar).
+    Without them (scikit-learn < 1.9), the table is printed after the fit.
+    A Ctrl-C ends training after the current batch (``stop_reason_ ==
+    "interrupted"``); a second one stops the job.
+    """
+    if CALLBACKS_AVAILABLE:
+        from sklearn.callback import ProgressBar
+
+        clf.set_callbacks(ProgressBar() if progress == "bar" else EpochTable())
+    try:
+        with warnings.catch_warnings():
+            # the job reports how training ended itself
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            warnings.filterwarnings("ignore", "Training was interrupted")
+            clf.fit(X_train, y_train, X_val=X_test, y_val=y_test)
     except KeyboardInterrupt:
-        clf.stop_reason_ = "interrupted"
-    return epochs, accuracy
+        return False
+    if not CALLBACKS_AVAILABLE:
+        for epoch, (loss, accuracy) in enumerate(
+            zip(clf.loss_curve_, clf.validation_scores_), start=1
+        ):
+            print(_epoch_line(epoch, loss, accuracy))
+    return clf.n_iter_ > 0
 
 
 def _epochs(n):

@@ -291,3 +291,7 @@ def test_without_sklearn_callback_the_package_works_and_says_what_is_needed():
     assert lines[0] == "fit: ok"
     assert lines[1].startswith("ImportError: SigmoidMLPClassifier.set_callbacks ")
     assert "scikit-learn >= 1.9" in lines[1]
+    # the main job's table, printed after the fit, without the seconds
+    epochs = [line for line in lines if line.startswith("Epoch")]
+    assert [line.split("|")[0] for line in epochs] == ["Epoch  1 ", "Epoch  2 "]
+    assert lines[-1].startswith("Test accuracy after 2 epochs: ")

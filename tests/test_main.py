@@ -69,8 +69,44 @@ def test_help_explains_the_options():
         text=True,
         check=True,
     )
-    for option in ("--data", "--openml", "--notebook", "--max-iter", "--float32"):
+    for option in (
+        "--data",
+        "--openml",
+        "--notebook",
+        "--max-iter",
+        "--float32",
+        "--schedule",
+        "--progress",
+    ):
         assert option in result.stdout
+
+
+def test_schedule_option_sets_the_learning_rate_schedule(capsys):
+    assert main(["--max-iter", "2", "--hidden", "16", "--schedule", "cosine"]) == 0
+    out = capsys.readouterr().out
+    assert "learning_rate='cosine'" in out
+    assert out.count("\nEpoch ") == 2
+
+
+def test_progress_bar_replaces_the_table(capsys):
+    """``--progress bar``: scikit-learn's ProgressBar over the epochs."""
+    pytest.importorskip("sklearn.callback")
+    rich = pytest.importorskip("rich")
+    rich.reconfigure(width=200)
+    try:
+        assert main(["--max-iter", "3", "--hidden", "16", "--progress", "bar"]) == 0
+    finally:
+        rich.reconfigure()
+    out = capsys.readouterr().out
+    assert "SigmoidMLPClassifier - fit" in out and "100%" in out
+    assert "\nEpoch " not in out
+    assert out.splitlines()[-1].startswith("Test accuracy after 3 epochs: ")
+
+
+def test_progress_auto_prints_the_table_when_not_on_a_terminal(capsys):
+    assert not sys.stdout.isatty()  # pytest captures it
+    assert main(["--max-iter", "2", "--hidden", "16", "--progress", "auto"]) == 0
+    assert capsys.readouterr().out.count("\nEpoch ") == 2
 
 
 def test_bad_option_is_an_error():
@@ -93,6 +129,8 @@ def test_bad_option_is_an_error():
         (["--test-size", "1.5"], "--test-size: must be a fraction strictly between"),
         (["--random-state", "-3"], "--random-state: must be in [0, 2**32)"),
         (["--data", "no-such-file.npz"], "--data: no such file: 'no-such-file.npz'"),
+        (["--schedule", "linear"], "--schedule: invalid choice: 'linear'"),
+        (["--progress", "spinner"], "--progress: invalid choice: 'spinner'"),
     ],
 )
 def test_bad_arguments_are_argparse_errors(args, message, capsys):

@@ -3,8 +3,9 @@
 Hides the module from the package (scikit-learn's own modules, which import
 it, are loaded first), then fits, predicts and asks for callbacks. Prints
 ``fit: ok``, then the error ``set_callbacks`` raises as
-``ImportError: <message>``. Everything happens in :func:`main`, so that
-importing this file (pytest's doctest collection does) changes nothing.
+``ImportError: <message>``, then the main job's output. Everything happens
+in :func:`main`, so that importing this file (pytest's doctest collection
+does) changes nothing.
 """
 
 import sys
@@ -50,6 +51,10 @@ def main():
         clf.set_callbacks()
     except ImportError as error:
         print(f"ImportError: {error}")
+    # the main job prints its table after the fit
+    from sklearn_sigmoid_mlp.__main__ import main as main_job
+
+    assert main_job(["--max-iter", "2", "--hidden", "8"]) == 0
 
 
 if __name__ == "__main__":
