@@ -4,10 +4,11 @@ Loss curves and validation scores
 =====================================
 
 :class:`~sklearn_sigmoid_mlp.TrainingCurveDisplay` draws what a fit records
-epoch by epoch: the training loss (``loss_curve_``) and, with early stopping,
-the accuracy on the held-out validation split (``validation_scores_``), on a
-second y-axis. Here it shows early stopping at work, then compares the two
-solvers.
+epoch by epoch: the training loss (``loss_curve_``) and, with validation data
+(``X_val``, or early stopping's held-out split), the validation loss
+(``validation_loss_curve_``) beside it and the validation accuracy
+(``validation_scores_``) on a second y-axis. Here it shows early stopping at
+work, a validation set of your own, then compares the two solvers.
 """
 
 # %%
@@ -38,6 +39,25 @@ display = TrainingCurveDisplay.from_estimator(clf)
 display.ax_.axvline(best_epoch, color="grey", linestyle=":")
 display.ax_.text(best_epoch, display.ax_.get_ylim()[1], " best epoch", va="top")
 display.ax_.set_title("Adam, early stopping")
+plt.show()
+
+# %%
+# A validation set of your own
+# ----------------------------
+# Given ``X_val`` and ``y_val``, ``fit`` scores them after every epoch:
+# ``validation_scores_`` (accuracy) and ``validation_loss_curve_`` (the
+# log-loss), which the display draws dashed beside the training loss. Without
+# ``early_stopping`` they are only watched, and training stops when the
+# training loss converges. Here the validation loss is lowest long before
+# that and then turns up while the training loss keeps falling: overfitting,
+# which early stopping on ``X_val``, or a callback watching the validation
+# loss (:ref:`monitoring`), would cut short.
+watched = SigmoidMLPClassifier(learning_rate_init=0.03, alpha=0, random_state=0)
+watched.fit(X_train, y_train, X_val=X_test, y_val=y_test)
+lowest = int(np.argmin(watched.validation_loss_curve_)) + 1
+print(f"lowest validation loss after epoch {lowest} of {watched.n_iter_}")
+display = TrainingCurveDisplay.from_estimator(watched)
+display.ax_.set_title("X_val monitored, without early stopping")
 plt.show()
 
 # %%
