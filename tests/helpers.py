@@ -11,11 +11,23 @@ import signal
 import subprocess
 import sys
 import threading
+import warnings
 from pathlib import Path
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 
 CHILD_PROGRAMS = Path(__file__).resolve().parent / "child_programs"
+
+
+def quiet_fit(estimator, *args, **kwargs):
+    """``estimator.fit(*args, **kwargs)`` without its ConvergenceWarning.
+
+    For fits that run out of a small ``max_iter`` on purpose.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return estimator.fit(*args, **kwargs)
 
 
 def child_program(name):

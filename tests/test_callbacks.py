@@ -13,9 +13,8 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import child_program
+from helpers import child_program, quiet_fit
 from sklearn.datasets import load_digits, load_iris
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, log_loss
 from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
@@ -79,9 +78,7 @@ def test_a_callback_that_asks_to_stop_ends_training_with_a_usable_model(digits):
     assert clf.predict(X).shape == y.shape
     # the same 3 epochs as a fit that runs out of budget after 3
     reference = SigmoidMLPClassifier(max_iter=3, random_state=0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        reference.fit(X, y)
+    quiet_fit(reference, X, y)
     for ours, theirs in zip(clf.coefs_, reference.coefs_):
         np.testing.assert_array_equal(ours, theirs)
 
@@ -90,9 +87,7 @@ def test_hooks_come_in_pairs_one_task_per_epoch(digits):
     X, _, y, _ = digits
     recorder = Recorder()
     clf = SigmoidMLPClassifier(max_iter=4, random_state=0).set_callbacks(recorder)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        clf.fit(X, y)
+    quiet_fit(clf, X, y)
     assert recorder.events[0] == ("setup", "fit")
     assert recorder.events[1] == ("begin", "fit")
     assert recorder.events[-2:] == [("end", "fit"), ("teardown", "fit")]
@@ -120,9 +115,7 @@ def test_fitted_estimator_of_each_epoch_is_that_epoch_s_model(digits):
     X, _, y, _ = digits
     recorder = Recorder()
     clf = SigmoidMLPClassifier(max_iter=3, random_state=0).set_callbacks(recorder)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        clf.fit(X, y)
+    quiet_fit(clf, X, y)
     first, _, last = recorder.epochs
     assert first.n_iter_ == 1 and len(first.loss_curve_) == 1
     assert last.n_iter_ == 3
@@ -146,9 +139,7 @@ def test_scoring_monitor_scores_equal_scores_recomputed(digits):
     clf = SigmoidMLPClassifier(
         max_iter=6, batch_size=len(X), alpha=0, learning_rate_init=0.01, random_state=0
     ).set_callbacks(monitor)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        clf.fit(X, y, X_val=X_val, y_val=y_val)
+    quiet_fit(clf, X, y, X_val=X_val, y_val=y_val)
     rows = monitor.get_logs().data
     epochs = [row for row in rows if row["task_name"] == "epoch"]
     validation = [row for row in rows if row["task_name"] == "validation"]
@@ -176,9 +167,7 @@ def test_scoring_monitor_with_early_stopping_scores_the_rows_trained_on(digits):
     clf = SigmoidMLPClassifier(
         early_stopping=True, max_iter=5, random_state=0
     ).set_callbacks(monitor)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        clf.fit(X, y)
+    quiet_fit(clf, X, y)
     rows = monitor.get_logs().data
     validation = [row["accuracy"] for row in rows if row["task_name"] == "validation"]
     np.testing.assert_allclose(validation, clf.validation_scores_)
@@ -204,9 +193,7 @@ def test_progress_bar_over_the_epochs_of_fit_and_partial_fit(
     X, _, y, _ = digits
     clf = SigmoidMLPClassifier(max_iter=3, random_state=0)
     clf.set_callbacks(callback.ProgressBar())
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        clf.fit(X, y)
+    quiet_fit(clf, X, y)
     out, percentages = _captured(capsys)
     assert "SigmoidMLPClassifier - fit" in out
     assert percentages and set(percentages) == {"100%"}
@@ -226,9 +213,7 @@ def test_progress_bar_in_a_grid_search(digits, capsys, wide_console):
         n_jobs=1,
     )
     search.set_callbacks(callback.ProgressBar(max_propagation_depth=None))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        search.fit(X, y)
+    quiet_fit(search, X, y)
     out, percentages = _captured(capsys)
     assert "GridSearchCV - fit" in out
     # 2 candidates x 2 splits, then the refit: a bar for each of our fits
@@ -240,9 +225,7 @@ def test_progress_bar_in_a_pipeline(digits, capsys, wide_console):
     X, _, y, _ = digits
     pipe = make_pipeline(StandardScaler(), SigmoidMLPClassifier(max_iter=2))
     pipe.set_callbacks(callback.ProgressBar(max_propagation_depth=None))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        pipe.fit(X, y)
+    quiet_fit(pipe, X, y)
     out, percentages = _captured(capsys)
     assert "Pipeline - fit" in out and "SigmoidMLPClassifier - fit" in out
     assert set(percentages) == {"100%"}
@@ -259,9 +242,7 @@ def test_callbacks_survive_a_failed_fit_and_are_torn_down(digits):
     assert recorder.count("teardown") == 0  # it failed before any task began
     X_iris, y_iris = load_iris(return_X_y=True)
     clf = SigmoidMLPClassifier(max_iter=2, random_state=0).set_callbacks(recorder)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        clf.fit(X_iris, y_iris)
+    quiet_fit(clf, X_iris, y_iris)
     assert recorder.count("setup") == recorder.count("teardown") == 1
 
 

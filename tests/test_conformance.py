@@ -6,10 +6,10 @@ proves the two estimators agree; behaviours that MLPClassifier does not have
 """
 
 import re
-import warnings
 
 import numpy as np
 import pytest
+from helpers import quiet_fit
 from sklearn.datasets import (
     load_digits,
     load_iris,
@@ -36,12 +36,6 @@ def make(kind, **params):
     if kind == "sklearn":
         return MLPClassifier(activation="logistic", **params)
     return SigmoidMLPClassifier(**params)
-
-
-def quiet_fit(estimator, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return estimator.fit(*args, **kwargs)
 
 
 # ------------------------------------------------------------- n_iter_

@@ -6,14 +6,12 @@ model trained with a constant rate equal to that epoch's scheduled rate.
 """
 
 import math
-import warnings
 
 import joblib
 import numpy as np
 import pytest
-from helpers import assert_same_parameters
+from helpers import assert_same_parameters, quiet_fit
 from sklearn.datasets import load_iris
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_sigmoid_mlp import SigmoidMLPClassifier
@@ -28,12 +26,6 @@ X = StandardScaler().fit_transform(X)
 def expected_rates(rate, n_epochs):
     """The rate of each epoch: ``rate * (1 + cos(pi * k / n_epochs)) / 2``."""
     return [rate * (1 + math.cos(math.pi * k / n_epochs)) / 2 for k in range(n_epochs)]
-
-
-def quiet_fit(clf, *args):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return clf.fit(*args)
 
 
 def test_cosine_rate_by_hand():

@@ -6,13 +6,11 @@ fraction; without it they are only monitored. Checked like X and y, routed
 through Pipeline's transform_input and metadata routing.
 """
 
-import warnings
-
 import numpy as np
 import pytest
 import sklearn
+from helpers import quiet_fit
 from sklearn.datasets import load_digits, load_iris
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, log_loss
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
@@ -28,12 +26,6 @@ def digits():
     X, y = load_digits(return_X_y=True)
     X, y = X[:500] / 16, y[:500]
     return train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
-
-
-def quiet_fit(clf, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return clf.fit(*args, **kwargs)
 
 
 def test_x_val_is_monitored_without_early_stopping(digits):
