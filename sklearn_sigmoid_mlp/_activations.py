@@ -93,7 +93,10 @@ def sigmoid_derivative(a, out, xp=np):
     >>> sigmoid_derivative(a, out=np.empty_like(a))
     array([0.25, 0.09])
     """
-    out = elementwise("subtract", 1, a, out=out, xp=xp)
+    if is_numpy(xp):
+        out = np.subtract(1, a, out=out)
+    else:
+        out = 1 - a
     out *= a
     return out
 

@@ -22,7 +22,7 @@ activation it is ``p - y``; for the squared error through a sigmoid it is
 import numpy as np
 
 from ._activations import sigmoid_derivative
-from ._xp import elementwise, is_numpy
+from ._xp import is_numpy, sum_all
 
 
 def _clipped(y_prob, xp):
@@ -32,8 +32,8 @@ def _clipped(y_prob, xp):
 
 def _weighted_mean(per_sample, sample_weight, xp):
     if sample_weight is None:
-        return float(xp.sum(per_sample) / per_sample.shape[0])
-    return float(per_sample @ sample_weight / xp.sum(sample_weight))
+        return float(sum_all(per_sample, xp) / per_sample.shape[0])
+    return float(per_sample @ sample_weight / sum_all(sample_weight, xp))
 
 
 def _row_sums_of_squares(a, xp):
@@ -199,7 +199,10 @@ def output_delta(loss, y_true, y_prob, out, xp=np):
     >>> output_delta("squared_error", y, p, out=np.empty_like(p))
     array([[-0.125,  0.125]])
     """
-    out = elementwise("subtract", y_prob, y_true, out=out, xp=xp)
+    if is_numpy(xp):
+        out = np.subtract(y_prob, y_true, out=out)
+    else:
+        out = y_prob - y_true
     if loss == "squared_error":
         out *= 2
         out /= y_prob.shape[1]

@@ -37,7 +37,7 @@ import scipy.sparse as sp
 from ._activations import OUT_ACTIVATIONS, sigmoid, sigmoid_derivative
 from ._losses import loss_function, output_delta
 from ._parameters import layer_shapes, unflatten
-from ._xp import elementwise, empty, is_numpy, squared_norm, store
+from ._xp import elementwise, empty, is_numpy, squared_norm, store, sum_all
 
 
 def _matmul(a, b, out=None, xp=np):
@@ -330,7 +330,9 @@ def backward(
     deltas = workspace["deltas"]
     grad_coefs = workspace["grad_coefs"] if weight_gradients else None
     grad_intercepts = None if intercepts is None else workspace["grad_intercepts"]
-    weight_sum = n_samples if sample_weight is None else float(xp.sum(sample_weight))
+    weight_sum = (
+        n_samples if sample_weight is None else float(sum_all(sample_weight, xp))
+    )
 
     output = activations[-1]
     objective = loss_function(loss, out_activation)(y, output, sample_weight, xp=xp)

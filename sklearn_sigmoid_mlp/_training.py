@@ -42,7 +42,7 @@ from ._batches import BatchIterator, blas_threads_for
 from ._network import allocate_workspace, backward, forward, workspace_rows
 from ._online import BLOCK_SIZE, sgd_per_sample_block
 from ._optimizers import SGD, state_arrays
-from ._xp import copy, is_numpy, squared_norm
+from ._xp import copy, is_numpy, squared_norm, sum_all
 
 #: An epoch loss this many times the loss where training started (at least the
 #: loss of chance-level predictions) means divergence.
@@ -376,7 +376,7 @@ class Trainer:
         step = self._per_sample_block if self.per_sample_blocks else self._batch
         total, weight = 0.0, 0.0
         for X_batch, y_batch, weight_batch in self.batches.epoch(order):
-            batch_weight = float(self.xp.sum(weight_batch))
+            batch_weight = float(sum_all(weight_batch, self.xp))
             if batch_weight > 0:
                 batch_loss = step(X_batch, y_batch, weight_batch)
                 guard.first_batch(batch_loss)

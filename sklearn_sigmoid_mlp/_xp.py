@@ -81,6 +81,11 @@ def copy(array, xp=np):
     return xp.asarray(array, copy=True)
 
 
+def sum_all(a, xp=np):
+    """The sum of all elements (NumPy's method: a microsecond ahead of np.sum)."""
+    return a.sum() if is_numpy(xp) else xp.sum(a)
+
+
 def squared_norm(a, xp=np):
     """``sum(a ** 2)`` over all elements: a BLAS dot product with NumPy."""
     if is_numpy(xp):
