@@ -35,6 +35,7 @@ __all__ = [
     "check_same_namespace",
     "float_dtypes",
     "from_numpy",
+    "library_name",
     "model_namespace",
     "namespace_and_device",
     "numpy_dtype",
@@ -63,10 +64,36 @@ def namespace_and_device(*arrays):
         ``numpy``, or the array API compatible namespace of the arrays.
     device : device or None
         Their device; None for NumPy.
+
+    Raises
+    ------
+    ValueError
+        For a sparse array of another library (a sparse PyTorch tensor):
+        sparse input is NumPy and SciPy's.
     """
     xp, _, device = get_namespace_and_device(*arrays)
     xp = _numpy_or(xp)
-    return xp, None if is_numpy(xp) else device
+    if is_numpy(xp):
+        return xp, None
+    for array in arrays:
+        if _is_sparse_tensor(array):
+            raise ValueError(
+                "Sparse input is supported as SciPy sparse matrices with NumPy "
+                f"only; got a sparse {library_name(xp)} array. Make it dense on its "
+                "device, or pass a SciPy sparse matrix."
+            )
+    return xp, device
+
+
+def library_name(xp):
+    """The name users know a namespace by: ``"torch"``, not its wrapper's."""
+    return xp.__name__.rsplit(".", 1)[-1]
+
+
+def _is_sparse_tensor(array):
+    """Whether ``array`` is a sparse array of an array library (PyTorch's)."""
+    layout = getattr(array, "layout", None)
+    return layout is not None and "strided" not in str(layout)
 
 
 def model_namespace(array):
@@ -146,7 +173,7 @@ def check_same_namespace(X, estimator, method):
         fitted_device = None if is_numpy(fitted_xp) else weights.device
         if X_xp is fitted_xp and X_device == fitted_device:
             return
-        X_name = "sparse" if sp.issparse(X) else X_xp.__name__
+        X_name = "sparse" if sp.issparse(X) else library_name(X_xp)
         problem = (
             f"X is on device {X_device}, the model on {fitted_device}"
             if X_xp is fitted_xp
@@ -155,9 +182,9 @@ def check_same_namespace(X, estimator, method):
     raise ValueError(
         f"Inputs passed to {type(estimator).__name__}.{method}() must use the "
         "same namespace and the same device as those passed to fit(): the model "
-        f"was fitted in {fitted_xp.__name__}, X is {X_name} ({problem}). Sparse "
-        "input needs a NumPy model. Move X to the model, or bring the model back "
-        "to NumPy with sklearn_sigmoid_mlp.to_numpy(model)."
+        f"was fitted in {library_name(fitted_xp)}, X is {X_name} ({problem}). "
+        "Sparse input needs a NumPy model. Move X to the model, or bring the "
+        "model back to NumPy with sklearn_sigmoid_mlp.to_numpy(model)."
     )
 
 

@@ -28,6 +28,7 @@ from ._array_api import (
     check_same_namespace,
     float_dtypes,
     from_numpy,
+    library_name,
     model_namespace,
     namespace_and_device,
     numpy_dtype,
@@ -149,8 +150,8 @@ class BaseSigmoidMLP(BaseEstimator):
         if not is_numpy(xp) and self.early_stopping:
             raise ValueError(
                 "early_stopping=True is supported with NumPy input only, not with "
-                f"{xp.__name__} arrays. Set early_stopping=False, or train on NumPy "
-                "arrays."
+                f"{library_name(xp)} arrays. Set early_stopping=False, or train on "
+                "NumPy arrays."
             )
         return xp, device
 

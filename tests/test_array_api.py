@@ -349,6 +349,18 @@ def test_sparse_input_needs_a_numpy_model(library, device, dispatch):
 
 
 @needs_dispatch
+def test_sparse_torch_tensors_are_refused(dispatch):
+    torch = pytest.importorskip("torch")
+    X, y = data()
+    X_sparse = torch.asarray(X).to_sparse()
+    with pytest.raises(ValueError, match="sparse torch array"):
+        model().fit(X_sparse, y)
+    clf = fit_quietly(model(), torch.asarray(X), y)
+    with pytest.raises(ValueError, match="sparse torch array"):
+        clf.predict(X_sparse)
+
+
+@needs_dispatch
 @pytest.mark.parametrize(("library", "device"), NAMESPACES, ids=NAMESPACE_IDS)
 def test_inputs_must_stay_in_the_model_namespace(library, device, dispatch):
     xp, device = namespace(library, device)
