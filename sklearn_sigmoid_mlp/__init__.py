@@ -1,5 +1,6 @@
 """A scikit-learn multilayer perceptron with sigmoid layers and readable backprop."""
 
+from ._array_api import to_numpy
 from ._classifier import NOTEBOOK_PARAMS, SigmoidMLPClassifier
 from ._plotting import TrainingCurveDisplay
 from ._version import __version__
@@ -9,4 +10,5 @@ __all__ = [
     "SigmoidMLPClassifier",
     "TrainingCurveDisplay",
     "__version__",
+    "to_numpy",
 ]

@@ -1,8 +1,11 @@
 """Activation functions of the network and the derivative of the sigmoid.
 
-Plain NumPy/SciPy, no scikit-learn. Every function works in place on the array
-it is given (``out``), so the training loop can reuse its buffers; the dtype of
-the input (float32 or float64) is kept.
+Plain NumPy/SciPy, no scikit-learn. Every function takes the array
+namespace ``xp`` of its input (NumPy by default, see :mod:`._xp`) and keeps
+its dtype (float32 or float64). With NumPy every function works in place on
+the array it is given (``out``), so the training loop can reuse its buffers;
+other namespaces have no ``out=`` and return new arrays: callers use the
+returned array.
 
 The logistic function is computed as ``1 / (1 + exp(-z))`` in place, with
 NumPy's overflow warning silenced: ``exp(-z)`` overflows to ``inf`` for very
@@ -12,18 +15,21 @@ network trains on; a single sample's layer (per-sample SGD) still goes
 through :func:`~scipy.special.expit`, one call instead of four. Its
 derivative is taken from the stored output ``a = sigmoid(z)`` as
 ``a * (1 - a)``: the pre-activation ``z`` is never kept and ``exp`` is never
-recomputed.
+recomputed. Other namespaces compute ``1 / (1 + exp(-z))`` with the
+standard's functions.
 """
 
 import numpy as np
 from scipy.special import expit
+
+from ._xp import elementwise, is_numpy
 
 # up to this many values, scipy.special.expit (one call) is faster than the
 # four in-place operations, whose cost is then the calls themselves
 _SMALL = 1024
 
 
-def sigmoid(z, out=None):
+def sigmoid(z, out=None, xp=np):
     """Logistic function ``1 / (1 + exp(-z))``, elementwise.
 
     Parameters
@@ -31,7 +37,9 @@ def sigmoid(z, out=None):
     z : ndarray
         Pre-activations.
     out : ndarray, default=None
-        Where to write the result; may be ``z`` itself.
+        Where NumPy writes the result; may be ``z`` itself.
+    xp : namespace, default=numpy
+        The namespace of ``z``.
 
     Returns
     -------
@@ -45,6 +53,9 @@ def sigmoid(z, out=None):
     >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
     array([0. , 0.5, 1. ])
     """
+    if not is_numpy(xp):
+        # exp(-z) -> inf gives 0, exp(-z) -> 0 gives 1, as below
+        return 1 / (1 + xp.exp(-z))
     if z.size <= _SMALL:
         # one sample's layer (per-sample SGD): one call beats four
         return expit(z, out=out)
@@ -57,7 +68,7 @@ def sigmoid(z, out=None):
     return np.reciprocal(out, out=out)
 
 
-def sigmoid_derivative(a, out):
+def sigmoid_derivative(a, out, xp=np):
     """Derivative of the sigmoid, ``a * (1 - a)``, from its output ``a``.
 
     Parameters
@@ -65,12 +76,14 @@ def sigmoid_derivative(a, out):
     a : ndarray
         Outputs of :func:`sigmoid`.
     out : ndarray
-        Where to write the derivative; must not be ``a``.
+        Where NumPy writes the derivative; must not be ``a``.
+    xp : namespace, default=numpy
+        The namespace of ``a``.
 
     Returns
     -------
-    out : ndarray
-        ``a * (1 - a)``.
+    derivative : ndarray
+        ``a * (1 - a)`` (``out`` with NumPy).
 
     Examples
     --------
@@ -80,12 +93,15 @@ def sigmoid_derivative(a, out):
     >>> sigmoid_derivative(a, out=np.empty_like(a))
     array([0.25, 0.09])
     """
-    np.subtract(1, a, out=out)
+    if is_numpy(xp):
+        out = np.subtract(1, a, out=out)
+    else:
+        out = 1 - a
     out *= a
     return out
 
 
-def softmax(z, out=None):
+def softmax(z, out=None, xp=np):
     """Softmax over the last axis, stable for any finite input.
 
     Parameters
@@ -93,7 +109,9 @@ def softmax(z, out=None):
     z : ndarray of shape (n_samples, n_classes)
         Pre-activations.
     out : ndarray of shape (n_samples, n_classes), default=None
-        Where to write the result; may be ``z`` itself.
+        Where NumPy writes the result; may be ``z`` itself.
+    xp : namespace, default=numpy
+        The namespace of ``z``.
 
     Returns
     -------
@@ -109,17 +127,17 @@ def softmax(z, out=None):
            [1. , 0. ],
            [1. , 0. ]])
     """
-    if out is None:
+    if out is None and is_numpy(xp):
         out = np.empty_like(z)
-    maximum = z.max(axis=-1, keepdims=True)
-    if not np.isfinite(maximum).all():
+    maximum = xp.max(z, axis=-1, keepdims=True)
+    if not bool(xp.all(xp.isfinite(maximum))):
         # an overflowed (infinite) pre-activation takes the probability
-        largest = np.finfo(z.dtype).max
-        z = np.clip(z, -largest, largest, out=out)
-        maximum = z.max(axis=-1, keepdims=True)
-    np.subtract(z, maximum, out=out)
-    np.exp(out, out=out)
-    out /= out.sum(axis=-1, keepdims=True)
+        largest = float(xp.finfo(z.dtype).max)
+        z = elementwise("clip", z, -largest, largest, out=out, xp=xp)
+        maximum = xp.max(z, axis=-1, keepdims=True)
+    out = elementwise("subtract", z, maximum, out=out, xp=xp)
+    out = elementwise("exp", out, out=out, xp=xp)
+    out /= xp.sum(out, axis=-1, keepdims=True)
     return out
 
 

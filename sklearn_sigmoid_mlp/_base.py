@@ -7,9 +7,11 @@ engine (:mod:`._training`) and records what the engine did as fitted
 attributes and warnings; it runs the forward pass for predictions. Labels and
 outputs are in :mod:`._targets`, the network math in :mod:`._network`,
 :mod:`._losses`, :mod:`._activations`, :mod:`._parameters` and
-:mod:`._optimizers`.
+:mod:`._optimizers`. With array API dispatch on, the network trains and
+predicts in the namespace and on the device of ``X`` (:mod:`._array_api`).
 """
 
+import math
 import warnings
 from numbers import Integral
 
@@ -21,6 +23,16 @@ from sklearn.utils import assert_all_finite, check_random_state, gen_batches
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _targets
+from ._array_api import (
+    asnumpy,
+    check_same_namespace,
+    float_dtypes,
+    from_numpy,
+    library_name,
+    model_namespace,
+    namespace_and_device,
+    numpy_dtype,
+)
 from ._callbacks import CallbackSupportMixin, EpochCallbacks, begin_fit, end_fit
 from ._losses import chance_loss, loss_function
 from ._network import forward, init_parameters
@@ -39,6 +51,7 @@ from ._training import (
 from ._validation import ValidationSet, check_validation_set, hold_out
 from ._version import __version__
 from ._warnings import warn_on_stop
+from ._xp import astype, elementwise, empty, is_numpy, size
 from .exceptions import InconsistentVersionWarning
 
 # prediction goes through dense X in blocks of this many rows
@@ -104,18 +117,24 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
         self, X, y, sample_weight, classes, incremental, validation, interrupt
     ):
         continuing = hasattr(self, "coefs_") and (incremental or self.warm_start)
+        has_validation = validation is not None and any(
+            value is not None for value in validation
+        )
+        xp, device = self._check_namespace(X, continuing, incremental, has_validation)
+        # labels and weights are checked on the host, in NumPy (see _array_api)
+        y, sample_weight, classes = (asnumpy(a) for a in (y, sample_weight, classes))
         X, y = validate_data(
             self,
             X,
             y,
             accept_sparse=["csr", "csc"],
-            dtype=(np.float64, np.float32),
+            dtype=float_dtypes(xp, device),
             multi_output=True,
             reset=not continuing,
         )
         if continuing and X.dtype != self.coefs_[0].dtype:
             # the network keeps the dtype it was first trained in
-            X = X.astype(self.coefs_[0].dtype)
+            X = astype(X, self.coefs_[0].dtype, xp)
         if sp.issparse(X) and X.format != "csr":
             # batches are row slices: CSR makes them cheap (no densifying)
             X = X.tocsr()
@@ -123,14 +142,20 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
         callback_metadata = (
             None if sample_weight is None else {"sample_weight": sample_weight}
         )
+        dtype = numpy_dtype(X.dtype)
         y, label_index = self._encode_targets(
-            y, classes, incremental, continuing, X.dtype
+            y, classes, incremental, continuing, dtype
         )
+        # the weights need the rows' number and dtype: a NumPy stand-in for X
+        rows = X if is_numpy(xp) else np.empty((X.shape[0], 0), dtype)
         sample_weight, class_weights = self._effective_sample_weight(
-            sample_weight, X, label_index, incremental
+            sample_weight, rows, label_index, incremental
         )
         if validation is not None:
-            validation = self._validation_set(*validation, X.dtype, class_weights)
+            validation = self._validation_set(
+                *validation, X.dtype, xp, device, class_weights
+            )
+        y, sample_weight = (from_numpy(a, xp, device) for a in (y, sample_weight))
         layer_sizes = [X.shape[1], *self._hidden_layer_sizes(), self.n_outputs_]
         if continuing:
             self._check_continuation(layer_sizes)
@@ -138,11 +163,25 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
             rng.set_state(self._rng_state)
         else:
             rng = check_random_state(self.random_state)
-            self._initialize(layer_sizes, rng, X.dtype)
+            self._initialize(layer_sizes, rng, X.dtype, xp, device)
         data = (X, y, labels, sample_weight, label_index, callback_metadata)
         self._train(data, validation, rng, incremental, interrupt)
         self._rng_state = rng.get_state()
         return self
+
+    def _check_namespace(self, X, continuing, incremental, has_validation):
+        """The namespace and device of the call: X's, the model's when continuing."""
+        if continuing:
+            check_same_namespace(X, self, "partial_fit" if incremental else "fit")
+        xp, device = namespace_and_device(X)
+        if not is_numpy(xp) and self.early_stopping and not has_validation:
+            raise ValueError(
+                "early_stopping=True holds rows of X out with NumPy input only, "
+                f"not with {library_name(xp)} arrays. Pass your own validation "
+                "set (X_val and y_val, in the namespace of X), set "
+                "early_stopping=False, or train on NumPy arrays."
+            )
+        return xp, device
 
     def _hidden_layer_sizes(self):
         hidden = self.hidden_layer_sizes
@@ -222,11 +261,14 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
         )
         return sample_weight, weights
 
-    def _initialize(self, layer_sizes, rng, dtype):
+    def _initialize(self, layer_sizes, rng, dtype, xp=np, device=None):
         self.n_layers_ = len(layer_sizes)
-        self.coefs_, self.intercepts_ = init_parameters(
-            layer_sizes, self.weight_init, rng, dtype
+        # drawn with NumPy, then moved: a seed gives the same weights everywhere
+        coefs, intercepts = init_parameters(
+            layer_sizes, self.weight_init, rng, numpy_dtype(dtype)
         )
+        self.coefs_ = [from_numpy(c, xp, device) for c in coefs]
+        self.intercepts_ = [from_numpy(b, xp, device) for b in intercepts]
         # whether intercepts_ are trained and used (fixed at a fresh start)
         self._with_intercepts = bool(self.fit_intercept)
         self.n_iter_ = 0
@@ -245,10 +287,14 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
         self.best_validation_score_ = -np.inf if self.early_stopping else None
 
     def _new_optimizer_state(self, dtype):
-        n_trained = sum(c.size for c in self.coefs_)
+        n_trained = sum(size(c) for c in self.coefs_)
         if self._with_intercepts:
-            n_trained += sum(b.size for b in self.intercepts_)
-        return init_state(self.solver, n_trained, dtype, self.learning_rate_init)
+            n_trained += sum(size(b) for b in self.intercepts_)
+        xp = model_namespace(self.coefs_[0])
+        device = None if is_numpy(xp) else self.coefs_[0].device
+        return init_state(
+            self.solver, n_trained, dtype, self.learning_rate_init, xp, device
+        )
 
     def _check_continuation(self, layer_sizes):
         current = [self.coefs_[0].shape[0]] + [c.shape[1] for c in self.coefs_]
@@ -288,20 +334,22 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
         are; arrays that are read-only (memory-mapped) or from an earlier
         version's pickle are copied, never written.
         """
-        flat, packed = flat_vector(self.coefs_, self.intercepts_)
+        xp = model_namespace(self.coefs_[0])
+        flat, packed = flat_vector(self.coefs_, self.intercepts_, xp)
         if packed:
             sizes = [self.coefs_[0].shape[0]] + [c.shape[1] for c in self.coefs_]
             shapes = layer_shapes(sizes)
-            self.coefs_, self.intercepts_ = unflatten(flat, *shapes)
+            self.coefs_, self.intercepts_ = unflatten(flat, *shapes, xp)
         state = self._optimizer_state
-        for key in state_arrays(state) + [
+        keys = state_arrays(state) + [
             k for k, v in state.items() if isinstance(v, list)
-        ]:
+        ]
+        for key in keys if is_numpy(xp) else []:
             value = state[key]
             if isinstance(value, list):
                 value = np.concatenate([a.ravel() for a in value])
             state[key] = value if value.flags.writeable else value.copy()
-        n_trained = flat.size if self._with_intercepts else n_coefs(self.coefs_)
+        n_trained = flat.shape[0] if self._with_intercepts else n_coefs(self.coefs_)
         return flat[:n_trained]
 
     def _schedule(self, incremental):
@@ -314,6 +362,7 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
             start_cosine(state, self.max_iter)
 
     def _optimizer(self):
+        xp = model_namespace(self.coefs_[0])
         if self.solver == "sgd":
             return SGD(
                 self._optimizer_state,
@@ -322,8 +371,11 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
                 self.learning_rate,
                 self.power_t,
                 verbose=self.verbose,
+                xp=xp,
             )
-        return Adam(self._optimizer_state, self.beta_1, self.beta_2, self.epsilon)
+        return Adam(
+            self._optimizer_state, self.beta_1, self.beta_2, self.epsilon, xp=xp
+        )
 
     # ------------------------------------------------------------- training
 
@@ -413,6 +465,7 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
                 self._validation_score(validation),
                 params,
                 self.validation_scores_,
+                xp=model_namespace(self.coefs_[0]),
                 best=self.best_validation_score_,
                 **plateau,
             )
@@ -470,12 +523,17 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
 
     # ----------------------------------------------------------- validation
 
-    def _validation_set(self, X_val, y_val, sample_weight_val, dtype, class_weights):
+    def _validation_set(
+        self, X_val, y_val, sample_weight_val, X_dtype, xp, device, class_weights
+    ):
         """Check fit's ``X_val``, ``y_val`` and ``sample_weight_val``.
 
         They are checked as ``X``, ``y`` and ``sample_weight`` are: the same
-        features, labels among the model's classes, finite values. Returns a
-        :class:`ValidationSet`, or None when no validation data is given.
+        features, labels among the model's classes, finite values, ``X_val``
+        in the namespace and on the device of ``X``; labels and weights on
+        the host. Returns a :class:`ValidationSet` whose network inputs,
+        targets and weights are on the device, or None when no validation
+        data is given.
         """
         if X_val is None and y_val is None:
             if sample_weight_val is not None:
@@ -487,9 +545,27 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
             raise ValueError("X_val is provided, but y_val was not provided.")
         if X_val is None:
             raise ValueError("y_val is provided, but X_val was not provided.")
-        return check_validation_set(
-            self, X_val, y_val, sample_weight_val, dtype, class_weights
+        val_xp, val_device = namespace_and_device(X_val)
+        if val_xp is not xp or val_device != device:
+            raise ValueError(
+                f"X_val must be in the namespace and on the device of X: X is "
+                f"{library_name(xp)} on {device}, X_val {library_name(val_xp)} on "
+                f"{val_device}."
+            )
+        y_val, sample_weight_val = asnumpy(y_val), asnumpy(sample_weight_val)
+        validation = check_validation_set(
+            self,
+            X_val,
+            y_val,
+            sample_weight_val,
+            float_dtypes(xp, device),
+            X_dtype,
+            class_weights,
         )
+        validation.y, validation.sample_weight = (
+            from_numpy(a, xp, device) for a in (validation.y, validation.sample_weight)
+        )
+        return validation
 
     def _held_out(self, data):
         """The training rows, and the rows early stopping holds out of them."""
@@ -532,14 +608,15 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
         loss = loss_function(self.loss, self.out_activation_)
         multilabel = self._target_type == _targets.MULTILABEL
         losses = self.validation_loss_curve_
+        xp = model_namespace(self.coefs_[0])
+        # the accuracy is counted on the host, where the labels are
+        weight = asnumpy(validation.sample_weight)
 
         def score():
             output = self._forward_output(validation.X)
-            losses.append(loss(validation.y, output, validation.sample_weight))
-            predicted = _targets.decode(output, self.classes_, multilabel)
-            return accuracy_score(
-                validation.labels, predicted, sample_weight=validation.sample_weight
-            )
+            losses.append(loss(validation.y, output, validation.sample_weight, xp=xp))
+            predicted = asnumpy(_targets.decode(output, self.classes_, multilabel))
+            return accuracy_score(validation.labels, predicted, sample_weight=weight)
 
         return score
 
@@ -555,21 +632,23 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
         of a large X never all sit in memory at once. X is checked to be
         finite on the first layer's product, which is smaller than X.
         """
-        intercepts = self.intercepts_ if self._with_intercepts else None
+        xp = model_namespace(self.coefs_[0])
+        X, coefs, intercepts = self._prediction_arrays(X, xp)
 
         def outputs(X_rows):
             def check_input(product):
-                if not np.isfinite(product.sum()):
+                if not math.isfinite(float(xp.sum(product))):
                     assert_all_finite(
                         X_rows, input_name="X", estimator_name=type(self).__name__
                     )
 
             layers = forward(
                 X_rows,
-                self.coefs_,
+                coefs,
                 intercepts,
                 self.out_activation_,
                 check_input=check_input,
+                xp=xp,
             )
             return layers[-1]
 
@@ -579,11 +658,12 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
             if sp.issparse(X) or X.shape[0] <= _PREDICT_BLOCK:
                 output = outputs(X)
             else:
-                dtype = np.result_type(X.dtype, self.coefs_[0].dtype)
-                output = np.empty((X.shape[0], self.n_outputs_), dtype=dtype)
+                dtype = xp.result_type(X.dtype, coefs[0].dtype)
+                device = getattr(coefs[0], "device", None)
+                output = empty((X.shape[0], self.n_outputs_), dtype, xp, device)
                 for rows in gen_batches(X.shape[0], _PREDICT_BLOCK):
-                    output[rows] = outputs(X[rows])
-        if np.isnan(output).any():
+                    output[rows, ...] = outputs(X[rows, ...])
+        if bool(xp.any(xp.isnan(output))):
             # inf - inf inside a product: no meaningful prediction exists
             raise ValueError(
                 f"X has values so large that the network's products overflow "
@@ -591,19 +671,45 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
             )
         return output
 
+    def _prediction_arrays(self, X, xp):
+        """X and the parameters in one dtype, the wider (NumPy promotes alone)."""
+        coefs = self.coefs_
+        intercepts = self.intercepts_ if self._with_intercepts else None
+        if is_numpy(xp) or X.dtype == coefs[0].dtype:
+            return X, coefs, intercepts
+        # the standard's products want one dtype: promote as NumPy does
+        dtype = xp.result_type(X.dtype, coefs[0].dtype)
+        coefs = [astype(c, dtype, xp) for c in coefs]
+        if intercepts is not None:
+            intercepts = [astype(b, dtype, xp) for b in intercepts]
+        return astype(X, dtype, xp), coefs, intercepts
+
     def _predict(self, X):
         output = self._forward_output(X)
         multilabel = self._target_type == _targets.MULTILABEL
         return _targets.decode(output, self.classes_, multilabel)
 
-    def _validate_predict_data(self, X):
+    def _predict_proba(self, X):
+        output = self._forward_output(X)
+        multilabel = self._target_type == _targets.MULTILABEL
+        return _targets.probabilities(output, multilabel, self.out_activation_)
+
+    def _predict_log_proba(self, X):
+        proba = self._predict_proba(X)
+        xp = model_namespace(proba)
+        with np.errstate(divide="ignore"):
+            return elementwise("log", proba, out=proba, xp=xp)
+
+    def _validate_predict_data(self, X, method="predict"):
         check_is_fitted(self)
+        check_same_namespace(X, self, method)
+        xp, device = namespace_and_device(X)
         # finiteness is checked on the first layer's product (_forward_output)
         return validate_data(
             self,
             X,
             accept_sparse=["csr", "csc"],
-            dtype=(np.float64, np.float32),
+            dtype=float_dtypes(xp, device),
             ensure_all_finite=False,
             reset=False,
         )

@@ -1,6 +1,8 @@
 """Mini-batches of the training rows, and the BLAS threads they run with.
 
-Plain NumPy/SciPy, no scikit-learn.
+Plain NumPy/SciPy, no scikit-learn. The rows may be arrays of another
+namespace of the array API standard (see :mod:`._xp`): their batches are then
+taken with the standard's ``take``, on the rows' device.
 """
 
 import contextlib
@@ -8,6 +10,8 @@ import contextlib
 import numpy as np
 import scipy.sparse as sp
 from threadpoolctl import threadpool_limits
+
+from ._xp import is_numpy
 
 #: Batches of at most this many rows train with one BLAS thread.
 SMALL_BATCH = 16
@@ -17,13 +21,14 @@ class BatchIterator:
     """Mini-batches of rows of X, y and the sample weights.
 
     Without shuffling or a validation split, batches are slices of X (views, no
-    copy); otherwise the rows of a dense X are gathered into one reused
-    buffer, and those of a sparse X by CSR row indexing.
+    copy); otherwise the rows of a dense NumPy X are gathered into one reused
+    buffer, those of a sparse X by CSR row indexing, and those of another
+    namespace ``xp`` by its ``take``.
     """
 
-    def __init__(self, X, y, sample_weight, batch_size):
+    def __init__(self, X, y, sample_weight, batch_size, xp=np):
         self.X, self.y, self.sample_weight = X, y, sample_weight
-        self.batch_size = batch_size
+        self.batch_size, self.xp = batch_size, xp
         self.buffer = None
 
     def epoch(self, order=None):
@@ -33,16 +38,31 @@ class BatchIterator:
         rows in their order, as slices.
         """
         n_rows = self.X.shape[0] if order is None else len(order)
+        if order is not None and not is_numpy(self.xp):
+            order = self.xp.asarray(order, device=self.X.device)
         for start in range(0, n_rows, self.batch_size):
+            # (the standard has no slices that end beyond the axis)
+            stop = min(start + self.batch_size, n_rows)
             if order is None:
-                batch = slice(start, start + self.batch_size)
-                X_batch = self.X[batch]
+                batch = slice(start, stop)
+                # (the standard indexes every axis: ... stands for the columns)
+                yield self.X[batch, ...], self.y[batch, ...], self.sample_weight[batch]
             else:
-                batch = order[start : start + self.batch_size]
-                X_batch = self._gather(batch)
-            yield X_batch, self.y[batch], self.sample_weight[batch]
+                batch = order[start:stop]
+                yield (
+                    self._gather(batch),
+                    self._rows(self.y, batch),
+                    self._rows(self.sample_weight, batch),
+                )
+
+    def _rows(self, array, rows):
+        if is_numpy(self.xp):
+            return array[rows]
+        return self.xp.take(array, rows, axis=0)
 
     def _gather(self, rows):
+        if not is_numpy(self.xp):
+            return self.xp.take(self.X, rows, axis=0)
         if sp.issparse(self.X):
             return self.X[rows]
         if self.buffer is None:

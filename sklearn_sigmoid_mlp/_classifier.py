@@ -10,7 +10,6 @@ import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 
-from . import _targets
 from ._base import BaseSigmoidMLP
 from ._notebook import NOTEBOOK_PARAMS
 
@@ -538,7 +537,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         ... ).predict(X[[0, 50]])
         array(['setosa', 'versicolor'], dtype='<U10')
         """
-        return self._predict(self._validate_predict_data(X))
+        return self._predict(self._validate_predict_data(X, "predict"))
 
     def predict_proba(self, X):
         """Probability estimates.
@@ -569,9 +568,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         >>> proba.shape, proba.sum(axis=1).round(6).min()
         ((178, 3), np.float64(1.0))
         """
-        output = self._forward_output(self._validate_predict_data(X))
-        multilabel = self._target_type == _targets.MULTILABEL
-        return _targets.probabilities(output, multilabel, self.out_activation_)
+        return self._predict_proba(self._validate_predict_data(X, "predict_proba"))
 
     def predict_log_proba(self, X):
         """Logarithm of the probability estimates.
@@ -601,12 +598,13 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         >>> bool(np.allclose(np.exp(log_proba).sum(axis=1), 1))
         True
         """
-        proba = self.predict_proba(X)
-        with np.errstate(divide="ignore"):
-            return np.log(proba, out=proba)
+        return self._predict_log_proba(
+            self._validate_predict_data(X, "predict_log_proba")
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         tags.classifier_tags.multi_label = True
+        tags.array_api_support = True
         return tags

@@ -1,7 +1,8 @@
 """Loss functions and their gradients at the output layer.
 
-Plain NumPy, no scikit-learn. Each loss is a weighted mean over samples of a
-per-sample loss ``L_i``::
+Plain NumPy, no scikit-learn; every function takes the array namespace ``xp``
+of its arrays (NumPy by default, see :mod:`._xp`). Each loss is a weighted
+mean over samples of a per-sample loss ``L_i``::
 
     loss = sum_i w_i * L_i / sum_i w_i
 
@@ -21,20 +22,28 @@ activation it is ``p - y``; for the squared error through a sigmoid it is
 import numpy as np
 
 from ._activations import sigmoid_derivative
+from ._xp import is_numpy, sum_all
 
 
-def _clipped(y_prob):
-    eps = np.finfo(y_prob.dtype).eps
-    return np.clip(y_prob, eps, 1 - eps)
+def _clipped(y_prob, xp):
+    eps = xp.finfo(y_prob.dtype).eps
+    return xp.clip(y_prob, eps, 1 - eps)
 
 
-def _weighted_mean(per_sample, sample_weight):
+def _weighted_mean(per_sample, sample_weight, xp):
     if sample_weight is None:
-        return float(per_sample.sum() / per_sample.shape[0])
-    return float(per_sample @ sample_weight / sample_weight.sum())
+        return float(sum_all(per_sample, xp) / per_sample.shape[0])
+    return float(per_sample @ sample_weight / sum_all(sample_weight, xp))
 
 
-def log_loss(y_true, y_prob, sample_weight=None):
+def _row_sums_of_squares(a, xp):
+    if is_numpy(xp):
+        # no temporary array of squares
+        return np.einsum("ij,ij->i", a, a)
+    return xp.sum(a * a, axis=1)
+
+
+def log_loss(y_true, y_prob, sample_weight=None, xp=np):
     """Cross-entropy of a softmax output (multiclass).
 
     Parameters
@@ -46,6 +55,8 @@ def log_loss(y_true, y_prob, sample_weight=None):
         stays finite when they saturate.
     sample_weight : ndarray of shape (n_samples,), default=None
         Sample weights.
+    xp : namespace, default=numpy
+        The namespace of the arrays.
 
     Returns
     -------
@@ -59,11 +70,11 @@ def log_loss(y_true, y_prob, sample_weight=None):
     >>> round(log_loss(np.array([[1.0, 0.0]]), np.array([[0.5, 0.5]])), 6)
     0.693147
     """
-    per_sample = -(y_true * np.log(_clipped(y_prob))).sum(axis=1)
-    return _weighted_mean(per_sample, sample_weight)
+    per_sample = -xp.sum(y_true * xp.log(_clipped(y_prob, xp)), axis=1)
+    return _weighted_mean(per_sample, sample_weight, xp)
 
 
-def binary_log_loss(y_true, y_prob, sample_weight=None):
+def binary_log_loss(y_true, y_prob, sample_weight=None, xp=np):
     """Binary cross-entropy of logistic outputs, summed over the outputs.
 
     Parameters
@@ -76,6 +87,8 @@ def binary_log_loss(y_true, y_prob, sample_weight=None):
         clipped like :func:`log_loss`'s.
     sample_weight : ndarray of shape (n_samples,), default=None
         Weights of the samples in the mean; None weighs them equally.
+    xp : namespace, default=numpy
+        The namespace of the arrays.
 
     Returns
     -------
@@ -91,14 +104,14 @@ def binary_log_loss(y_true, y_prob, sample_weight=None):
     >>> round(binary_log_loss(np.array([[1.0, 0.0]]), np.full((1, 2), 0.5)), 6)
     1.386294
     """
-    y_prob = _clipped(y_prob)
-    per_sample = -(y_true * np.log(y_prob) + (1 - y_true) * np.log1p(-y_prob)).sum(
-        axis=1
+    y_prob = _clipped(y_prob, xp)
+    per_sample = -xp.sum(
+        y_true * xp.log(y_prob) + (1 - y_true) * xp.log1p(-y_prob), axis=1
     )
-    return _weighted_mean(per_sample, sample_weight)
+    return _weighted_mean(per_sample, sample_weight, xp)
 
 
-def squared_error(y_true, y_prob, sample_weight=None):
+def squared_error(y_true, y_prob, sample_weight=None, xp=np):
     """Squared error averaged over the outputs (the notebook's loss).
 
     Parameters
@@ -109,6 +122,8 @@ def squared_error(y_true, y_prob, sample_weight=None):
         Logistic outputs.
     sample_weight : ndarray of shape (n_samples,), default=None
         Sample weights.
+    xp : namespace, default=numpy
+        The namespace of the arrays.
 
     Returns
     -------
@@ -123,8 +138,8 @@ def squared_error(y_true, y_prob, sample_weight=None):
     0.25
     """
     residual = y_prob - y_true
-    per_sample = np.einsum("ij,ij->i", residual, residual) / y_true.shape[1]
-    return _weighted_mean(per_sample, sample_weight)
+    per_sample = _row_sums_of_squares(residual, xp) / y_true.shape[1]
+    return _weighted_mean(per_sample, sample_weight, xp)
 
 
 def loss_function(loss, out_activation):
@@ -140,7 +155,7 @@ def loss_function(loss, out_activation):
     Returns
     -------
     function : callable
-        ``function(y_true, y_prob, sample_weight=None) -> float``.
+        ``function(y_true, y_prob, sample_weight=None, xp=numpy) -> float``.
 
     Examples
     --------
@@ -153,7 +168,7 @@ def loss_function(loss, out_activation):
     return log_loss if out_activation == "softmax" else binary_log_loss
 
 
-def output_delta(loss, y_true, y_prob, out):
+def output_delta(loss, y_true, y_prob, out, xp=np):
     """Gradient of the per-sample loss with respect to the output pre-activation.
 
     Parameters
@@ -166,13 +181,15 @@ def output_delta(loss, y_true, y_prob, out):
     y_prob : ndarray of shape (n_samples, n_outputs)
         Outputs of the network.
     out : ndarray of shape (n_samples, n_outputs)
-        Where to write the gradient.
+        Where NumPy writes the gradient.
+    xp : namespace, default=numpy
+        The namespace of the arrays.
 
     Returns
     -------
-    out : ndarray of shape (n_samples, n_outputs)
+    delta : ndarray of shape (n_samples, n_outputs)
         ``p - y`` for the log-loss; ``2 * (p - y) / n_outputs * p * (1 - p)``
-        for the squared error.
+        for the squared error (``out`` with NumPy).
 
     Examples
     --------
@@ -182,11 +199,14 @@ def output_delta(loss, y_true, y_prob, out):
     >>> output_delta("squared_error", y, p, out=np.empty_like(p))
     array([[-0.125,  0.125]])
     """
-    np.subtract(y_prob, y_true, out=out)
+    if is_numpy(xp):
+        out = np.subtract(y_prob, y_true, out=out)
+    else:
+        out = y_prob - y_true
     if loss == "squared_error":
         out *= 2
         out /= y_prob.shape[1]
-        out *= sigmoid_derivative(y_prob, out=np.empty_like(y_prob))
+        out *= sigmoid_derivative(y_prob, out=xp.empty_like(y_prob), xp=xp)
     return out
 
 

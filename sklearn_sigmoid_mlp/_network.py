@@ -19,11 +19,16 @@ passes it, and :func:`backward`, buffers allocated once per batch size (see
 :func:`allocate_workspace`) so that no array is allocated per batch; without
 buffers both functions allocate what they need.
 
-The only NumPy/SciPy-specific operations (``out=`` products, sparse
-products) are in :func:`_matmul`, so that another array namespace means
-swapping that helper rather than rewriting the network.
+Every function takes the array namespace ``xp`` of its arrays, NumPy by
+default (see :mod:`._xp`): the same code runs on NumPy and on any namespace of
+the array API standard (PyTorch, CuPy, array-api-strict), on its device. The
+NumPy/SciPy-specific operations (``out=`` products, sparse products) are in
+:func:`_matmul` and :func:`_column_sums`; with another namespace they return
+new arrays, and the buffers serve NumPy only. The gradients always land in
+the flat gradient vector (:func:`~._xp.store`).
 """
 
+import math
 from itertools import pairwise
 
 import numpy as np
@@ -32,16 +37,26 @@ import scipy.sparse as sp
 from ._activations import OUT_ACTIVATIONS, sigmoid, sigmoid_derivative
 from ._losses import loss_function, output_delta
 from ._parameters import layer_shapes, unflatten
+from ._xp import elementwise, empty, is_numpy, squared_norm, store, sum_all
 
 
-def _matmul(a, b, out=None):
-    """``a @ b`` written into ``out``; ``a`` may be a SciPy sparse matrix."""
+def _matmul(a, b, out=None, xp=np):
+    """``a @ b``, written into ``out`` by NumPy; ``a`` may be a SciPy sparse matrix."""
+    if not is_numpy(xp):
+        return a @ b
     if isinstance(a, np.ndarray) or not sp.issparse(a):
         return np.matmul(a, b, out=out)
     if out is None:
         return np.asarray(a @ b)
     out[...] = a @ b
     return out
+
+
+def _column_sums(a, out, xp):
+    """The sum of the rows of ``a``, written into ``out`` by NumPy."""
+    if is_numpy(xp):
+        return np.sum(a, axis=0, out=out)
+    return xp.sum(a, axis=0)
 
 
 def init_parameters(layer_sizes, weight_init, random_state, dtype):
@@ -92,7 +107,7 @@ def init_parameters(layer_sizes, weight_init, random_state, dtype):
     return coefs, intercepts
 
 
-def allocate_workspace(layer_sizes, batch_size, dtype):
+def allocate_workspace(layer_sizes, batch_size, dtype, xp=np, device=None):
     """Buffers for one batch of the forward and backward passes.
 
     Parameters
@@ -102,8 +117,12 @@ def allocate_workspace(layer_sizes, batch_size, dtype):
     batch_size : int
         Largest number of rows a batch will have; smaller batches use the
         leading rows of each buffer (see :func:`workspace_rows`).
-    dtype : numpy dtype
+    dtype : dtype
         Floating dtype of the network.
+    xp : namespace, default=numpy
+        The namespace of the network's arrays.
+    device : device, default=None
+        Their device (ignored by NumPy).
 
     Returns
     -------
@@ -125,18 +144,20 @@ def allocate_workspace(layer_sizes, batch_size, dtype):
     """
     coef_shapes, intercept_shapes = layer_shapes(layer_sizes)
     fan_outs = layer_sizes[1:]
-    grads = np.empty(
-        sum(int(np.prod(s)) for s in coef_shapes + intercept_shapes), dtype
-    )
-    grad_coefs, grad_intercepts = unflatten(grads, coef_shapes, intercept_shapes)
+
+    def new(shape):
+        return empty(shape, dtype, xp, device)
+
+    grads = new(sum(math.prod(s) for s in coef_shapes + intercept_shapes))
+    grad_coefs, grad_intercepts = unflatten(grads, coef_shapes, intercept_shapes, xp)
     return {
-        "activations": [np.empty((batch_size, n), dtype) for n in fan_outs],
-        "deltas": [np.empty((batch_size, n), dtype) for n in fan_outs],
-        "derivatives": [np.empty((batch_size, n), dtype) for n in fan_outs[:-1]],
+        "activations": [new((batch_size, n)) for n in fan_outs],
+        "deltas": [new((batch_size, n)) for n in fan_outs],
+        "derivatives": [new((batch_size, n)) for n in fan_outs[:-1]],
         "grads": grads,
         "grad_coefs": grad_coefs,
         "grad_intercepts": grad_intercepts,
-        "scratch_coefs": [np.empty(shape, dtype) for shape in coef_shapes],
+        "scratch_coefs": [new(shape) for shape in coef_shapes],
     }
 
 
@@ -166,11 +187,14 @@ def workspace_rows(workspace, n_rows):
     """
     rows = dict(workspace)
     for key in ("activations", "deltas", "derivatives"):
-        rows[key] = [buffer[:n_rows] for buffer in workspace[key]]
+        # the standard indexes every axis: the ellipsis stands for the columns
+        rows[key] = [buffer[:n_rows, ...] for buffer in workspace[key]]
     return rows
 
 
-def forward(X, coefs, intercepts, out_activation, activations=None, check_input=None):
+def forward(
+    X, coefs, intercepts, out_activation, activations=None, check_input=None, xp=np
+):
     """Forward pass: the activations of every layer.
 
     Parameters
@@ -185,12 +209,14 @@ def forward(X, coefs, intercepts, out_activation, activations=None, check_input=
         Activation of the output layer.
     activations : list of ndarray, default=None
         Buffers for the outputs of each layer (``n_layers - 1`` arrays of shape
-        ``(n_samples, fan_out)``); allocated when None.
+        ``(n_samples, fan_out)``), used by NumPy; allocated when None.
     check_input : callable, default=None
         Called with the first layer's product ``X @ coefs[0]``, before the
         intercepts are added. Prediction uses it to check that ``X`` is finite
         on the product, far smaller than ``X`` itself: a NaN or an infinity in
         a row of ``X`` makes that row of the product non-finite.
+    xp : namespace, default=numpy
+        The namespace of ``X`` and of the parameters.
 
     Returns
     -------
@@ -211,15 +237,15 @@ def forward(X, coefs, intercepts, out_activation, activations=None, check_input=
     last = len(coefs) - 1
     outputs = [X]
     for i, weights in enumerate(coefs):
-        z = _matmul(outputs[i], weights, out=activations[i])
+        z = _matmul(outputs[i], weights, out=activations[i], xp=xp)
         if i == 0 and check_input is not None:
             check_input(z)
         if intercepts is not None:
             z += intercepts[i]
         if i < last:
-            outputs.append(sigmoid(z, out=z))
+            outputs.append(sigmoid(z, out=z, xp=xp))
         else:
-            outputs.append(OUT_ACTIVATIONS[out_activation](z, out=z))
+            outputs.append(OUT_ACTIVATIONS[out_activation](z, out=z, xp=xp))
     return outputs
 
 
@@ -234,6 +260,7 @@ def backward(
     sample_weight=None,
     workspace=None,
     weight_gradients=True,
+    xp=np,
 ):
     """Backward pass: the objective and its gradients.
 
@@ -271,6 +298,8 @@ def backward(
         Whether to form the weight gradients. Per-sample SGD sets it to False
         and applies ``activations[l].T @ deltas[l]`` itself as a rank-one
         update (:func:`~sklearn_sigmoid_mlp._optimizers.sgd_rank_one_step`).
+    xp : namespace, default=numpy
+        The namespace of the arrays.
 
     Returns
     -------
@@ -295,42 +324,56 @@ def backward(
     n_samples = y.shape[0]
     if workspace is None:
         layer_sizes = [activations[0].shape[1]] + [w.shape[1] for w in coefs]
-        workspace = allocate_workspace(layer_sizes, n_samples, coefs[0].dtype)
+        workspace = allocate_workspace(
+            layer_sizes, n_samples, coefs[0].dtype, xp, getattr(y, "device", None)
+        )
     deltas = workspace["deltas"]
     grad_coefs = workspace["grad_coefs"] if weight_gradients else None
     grad_intercepts = None if intercepts is None else workspace["grad_intercepts"]
-    weight_sum = n_samples if sample_weight is None else float(sample_weight.sum())
+    weight_sum = (
+        n_samples if sample_weight is None else float(sum_all(sample_weight, xp))
+    )
 
     output = activations[-1]
-    objective = loss_function(loss, out_activation)(y, output, sample_weight)
+    objective = loss_function(loss, out_activation)(y, output, sample_weight, xp=xp)
     if alpha:
-        penalty = sum(np.dot(w.ravel(), w.ravel()) for w in coefs)
+        penalty = sum(squared_norm(w, xp) for w in coefs)
         objective += 0.5 * alpha * float(penalty) / weight_sum
 
     # dJ/dz at the output: each sample's dL_i/dz times w_i / sum(w)
     last = len(coefs) - 1
-    output_delta(loss, y, output, out=deltas[last])
+    deltas[last] = output_delta(loss, y, output, out=deltas[last], xp=xp)
     if sample_weight is None:
         deltas[last] /= weight_sum
     else:
-        deltas[last] *= (sample_weight / weight_sum)[:, np.newaxis]
+        deltas[last] *= (sample_weight / weight_sum)[:, None]
 
     for i in range(last, -1, -1):
         # weight gradient: dJ/dcoefs[i] = activations[i].T @ deltas[i] + L2 term
         if grad_coefs is not None:
-            _matmul(activations[i].T, deltas[i], out=grad_coefs[i])
+            store(
+                grad_coefs[i],
+                _matmul(activations[i].T, deltas[i], out=grad_coefs[i], xp=xp),
+            )
             if alpha:
-                grad_coefs[i] += np.multiply(
-                    coefs[i], alpha / weight_sum, out=workspace["scratch_coefs"][i]
+                grad_coefs[i] += elementwise(
+                    "multiply",
+                    coefs[i],
+                    alpha / weight_sum,
+                    out=workspace["scratch_coefs"][i],
+                    xp=xp,
                 )
         # bias gradient: dJ/dintercepts[i] = sum over samples of deltas[i]
         if grad_intercepts is not None:
-            np.sum(deltas[i], axis=0, out=grad_intercepts[i])
+            store(
+                grad_intercepts[i],
+                _column_sums(deltas[i], out=grad_intercepts[i], xp=xp),
+            )
         # error sent back through the sigmoid of layer i: a * (1 - a) from the
         # stored activation (the input's gradient is never needed)
         if i > 0:
-            _matmul(deltas[i], coefs[i].T, out=deltas[i - 1])
+            deltas[i - 1] = _matmul(deltas[i], coefs[i].T, out=deltas[i - 1], xp=xp)
             deltas[i - 1] *= sigmoid_derivative(
-                activations[i], out=workspace["derivatives"][i - 1]
+                activations[i], out=workspace["derivatives"][i - 1], xp=xp
             )
     return objective, grad_coefs, grad_intercepts

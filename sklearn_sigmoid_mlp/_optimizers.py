@@ -5,17 +5,20 @@ one contiguous vector (see :mod:`._parameters`), and so do the gradients and
 the optimizer's moments: a step is a handful of whole-array operations, with
 no loop over layers.
 
-An optimizer's state is a ``dict`` of NumPy arrays and numbers (see
+An optimizer's state is a ``dict`` of arrays and numbers (see
 :func:`init_state`), so that an estimator holding it pickles small and loads
-in secure loaders that trust only the estimator class. :class:`SGD` and
+in secure loaders that trust only the estimator class. Its arrays are in the
+namespace and on the device of the parameters (NumPy by default; see
+:mod:`._xp`). :class:`SGD` and
 :class:`Adam` wrap such a state for the length of one call to ``fit``: they
 take the steps and own the learning-rate schedule (what happens at the end of
 an epoch and when the loss stops improving), as scikit-learn's optimizers do
 with ``iteration_ends`` and ``trigger_stopping``.
 
 Each step updates the parameters in place and uses the gradient array as
-scratch space: after a step the gradient is overwritten. No array is
-allocated during a step.
+scratch space: after a step the gradient is overwritten. With NumPy no array
+is allocated during a step; other namespaces have no ``out=`` and allocate
+the temporaries of the square root and the division.
 
 The update rules follow :class:`sklearn.neural_network.MLPClassifier`:
 
@@ -31,6 +34,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._blas import ger
+from ._xp import elementwise, is_array, scalar, zeros
 
 #: The ``"adaptive"`` schedule divides the rate by this on a plateau ...
 ADAPTIVE_DIVISOR = 5.0
@@ -38,7 +42,7 @@ ADAPTIVE_DIVISOR = 5.0
 ADAPTIVE_MIN_RATE = 1e-6
 
 
-def init_state(solver, n_params, dtype, learning_rate_init):
+def init_state(solver, n_params, dtype, learning_rate_init, xp=np, device=None):
     """Fresh optimizer state for a flat vector of ``n_params`` parameters.
 
     Parameters
@@ -47,10 +51,14 @@ def init_state(solver, n_params, dtype, learning_rate_init):
         The optimizer.
     n_params : int
         Length of the vector of trained parameters.
-    dtype : numpy dtype
+    dtype : dtype
         Floating dtype of the parameters.
     learning_rate_init : float
         The initial learning rate.
+    xp : namespace, default=numpy
+        The namespace of the parameters.
+    device : device, default=None
+        Their device (ignored by NumPy).
 
     Returns
     -------
@@ -74,20 +82,20 @@ def init_state(solver, n_params, dtype, learning_rate_init):
         "learning_rate": float(learning_rate_init),
     }
     if solver == "sgd":
-        state["velocities"] = np.zeros(n_params, dtype)
+        state["velocities"] = zeros(n_params, dtype, xp, device)
     else:
         state["t"] = 0
-        state["first_moments"] = np.zeros(n_params, dtype)
-        state["second_moments"] = np.zeros(n_params, dtype)
+        state["first_moments"] = zeros(n_params, dtype, xp, device)
+        state["second_moments"] = zeros(n_params, dtype, xp, device)
     return state
 
 
 def state_arrays(state):
     """The names of the array entries of an optimizer state."""
-    return [key for key, value in state.items() if isinstance(value, np.ndarray)]
+    return [key for key, value in state.items() if is_array(value)]
 
 
-def sgd_step(params, grads, velocities, learning_rate, momentum, nesterov):
+def sgd_step(params, grads, velocities, learning_rate, momentum, nesterov, xp=np):
     """One SGD step with (Nesterov's) momentum, in place.
 
     Parameters
@@ -104,6 +112,8 @@ def sgd_step(params, grads, velocities, learning_rate, momentum, nesterov):
         Momentum in ``[0, 1]``.
     nesterov : bool
         Whether to use Nesterov's momentum.
+    xp : namespace, default=numpy
+        The namespace of the arrays.
 
     Examples
     --------
@@ -119,12 +129,12 @@ def sgd_step(params, grads, velocities, learning_rate, momentum, nesterov):
     velocities -= grads
     if nesterov:
         params -= grads
-        params += np.multiply(velocities, momentum, out=grads)
+        params += elementwise("multiply", velocities, momentum, out=grads, xp=xp)
     else:
         params += velocities
 
 
-def adam_step(params, grads, state, beta_1, beta_2, epsilon):
+def adam_step(params, grads, state, beta_1, beta_2, epsilon, xp=np):
     """One Adam step, in place.
 
     Parameters
@@ -141,6 +151,8 @@ def adam_step(params, grads, state, beta_1, beta_2, epsilon):
         Decay rates of the first and second moment estimates.
     epsilon : float
         Added to the denominator for numerical stability.
+    xp : namespace, default=numpy
+        The namespace of the arrays.
 
     Examples
     --------
@@ -166,10 +178,10 @@ def adam_step(params, grads, state, beta_1, beta_2, epsilon):
     v *= beta_2
     v += grads
     # w <- w - step_size * m / (sqrt(v) + epsilon); grads is scratch now
-    np.sqrt(v, out=grads)
+    grads = elementwise("sqrt", v, out=grads, xp=xp)
     grads += epsilon
-    np.divide(m, grads, out=grads)
-    grads *= step_size
+    grads = elementwise("divide", m, grads, out=grads, xp=xp)
+    grads *= scalar(step_size, xp)
     params -= grads
 
 
@@ -307,6 +319,8 @@ class SGD:
         Exponent of ``"invscaling"``.
     verbose : bool, default=False
         Whether to say when ``"adaptive"`` lowers the rate.
+    xp : namespace, default=numpy
+        The namespace of the parameters.
 
     Examples
     --------
@@ -319,9 +333,16 @@ class SGD:
     """
 
     def __init__(
-        self, state, momentum, nesterovs_momentum, schedule, power_t, verbose=False
+        self,
+        state,
+        momentum,
+        nesterovs_momentum,
+        schedule,
+        power_t,
+        verbose=False,
+        xp=np,
     ):
-        self.state = state
+        self.state, self.xp = state, xp
         self.momentum = momentum
         self.nesterov = nesterovs_momentum and momentum > 0
         self.schedule = schedule
@@ -342,6 +363,7 @@ class SGD:
             self.learning_rate,
             self.momentum,
             self.nesterov,
+            self.xp,
         )
 
     def rank_one_step(self, coefs, intercepts, activations, deltas, l2):
@@ -397,6 +419,8 @@ class Adam:
         Decay rates of the moment estimates.
     epsilon : float
         Numerical-stability term.
+    xp : namespace, default=numpy
+        The namespace of the parameters.
 
     Examples
     --------
@@ -409,8 +433,8 @@ class Adam:
     (array([0.9]), True)
     """
 
-    def __init__(self, state, beta_1, beta_2, epsilon):
-        self.state = state
+    def __init__(self, state, beta_1, beta_2, epsilon, xp=np):
+        self.state, self.xp = state, xp
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
 
     @property
@@ -420,7 +444,15 @@ class Adam:
 
     def step(self, params, grads):
         """One step over the flat parameter vector; ``grads`` is overwritten."""
-        adam_step(params, grads, self.state, self.beta_1, self.beta_2, self.epsilon)
+        adam_step(
+            params,
+            grads,
+            self.state,
+            self.beta_1,
+            self.beta_2,
+            self.epsilon,
+            self.xp,
+        )
 
     def iteration_ends(self, samples_seen):
         """End of an epoch: the cosine schedule, if one runs, moves on."""

@@ -14,11 +14,20 @@ The layer views stay the estimator's public ``coefs_`` and ``intercepts_``
 lists. A model whose arrays are no longer views of one vector (a model loaded
 from a pickle, or memory-mapped read-only) is packed afresh, by copying, when
 it trains again: the original arrays are never written.
+
+The arrays may belong to any namespace of the array API standard (``xp``,
+NumPy by default; see :mod:`._xp`): slices and reshapes of a contiguous
+vector are views there too. Only NumPy tells whether arrays already are views
+of one vector; arrays of other namespaces are packed afresh by every call
+that trains.
 """
 
+import math
 from itertools import pairwise
 
 import numpy as np
+
+from ._xp import is_numpy, size
 
 
 def layer_shapes(layer_sizes):
@@ -46,7 +55,7 @@ def layer_shapes(layer_sizes):
     return coef_shapes, [(fan_out,) for fan_out in layer_sizes[1:]]
 
 
-def unflatten(flat, coef_shapes, intercept_shapes):
+def unflatten(flat, coef_shapes, intercept_shapes, xp=np):
     """Views of a flat vector as the layers' weight matrices and bias vectors.
 
     Parameters
@@ -55,6 +64,8 @@ def unflatten(flat, coef_shapes, intercept_shapes):
         The vector, laid out as in the module's docstring.
     coef_shapes, intercept_shapes : list of tuple
         From :func:`layer_shapes`.
+    xp : namespace, default=numpy
+        The namespace of ``flat``.
 
     Returns
     -------
@@ -73,18 +84,18 @@ def unflatten(flat, coef_shapes, intercept_shapes):
     """
     views, start = [], 0
     for shape in [*coef_shapes, *intercept_shapes]:
-        size = int(np.prod(shape))
-        views.append(flat[start : start + size].reshape(shape))
-        start += size
+        stop = start + math.prod(shape)
+        views.append(xp.reshape(flat[start:stop], shape))
+        start = stop
     return views[: len(coef_shapes)], views[len(coef_shapes) :]
 
 
 def n_coefs(coefs):
     """Number of weights: the length of the flat vector's weight slice."""
-    return sum(c.size for c in coefs)
+    return sum(size(c) for c in coefs)
 
 
-def flat_vector(coefs, intercepts):
+def flat_vector(coefs, intercepts, xp=np):
     """The flat vector behind ``coefs`` and ``intercepts``, packing them if needed.
 
     Parameters
@@ -93,13 +104,15 @@ def flat_vector(coefs, intercepts):
         Weight matrices.
     intercepts : list of ndarray of shape (fan_out,)
         Bias vectors.
+    xp : namespace, default=numpy
+        The namespace of the arrays.
 
     Returns
     -------
     flat : ndarray of shape (n_params,)
-        The vector the arrays are views of, when they already are views of one
-        writeable vector in the layout of this module; otherwise a new vector
-        holding copies of their values.
+        The vector the arrays are views of, when they already are NumPy views
+        of one writeable vector in the layout of this module; otherwise a new
+        vector holding copies of their values.
     packed : bool
         Whether a new vector was made (then new views must replace the
         arrays, see :func:`unflatten`).
@@ -116,6 +129,8 @@ def flat_vector(coefs, intercepts):
     True
     """
     arrays = [*coefs, *intercepts]
+    if not is_numpy(xp):
+        return xp.concat([xp.reshape(a, (-1,)) for a in arrays]), True
     base = _common_base(arrays)
     if base is not None:
         return base, False

@@ -11,6 +11,11 @@ This module turns the caller's ``y`` into that array and the network's outputs
 back into labels and probabilities, and folds class weights into sample
 weights. It uses scikit-learn's label utilities, so that targets are checked
 and described as every scikit-learn classifier does.
+
+Labels and weights are NumPy arrays, whatever the namespace of ``X``;
+outputs are in the network's namespace, on its device, and so are the
+predictions decoded from them, but for labels that namespace cannot hold
+(strings, objects, unsigned integers), which come back as NumPy arrays.
 """
 
 import numpy as np
@@ -22,6 +27,9 @@ from sklearn.utils.multiclass import (
     unique_labels,
 )
 from sklearn.utils.validation import _check_sample_weight, column_or_1d
+
+from ._array_api import asnumpy, from_numpy, model_namespace
+from ._xp import astype, is_numpy
 
 SINGLE_LABEL = "single"
 MULTILABEL = "multilabel-indicator"
@@ -132,12 +140,24 @@ def output_activation(multilabel, n_classes, loss):
 
 
 def decode(output, classes, multilabel):
-    """Predicted targets, in the caller's form, from the network's outputs."""
+    """Predicted targets, in the caller's form, from the network's outputs.
+
+    In the namespace and on the device of ``output``, but for labels that
+    only NumPy holds (see the module's docstring).
+    """
+    xp = model_namespace(output)
+    integers = int if is_numpy(xp) else xp.int64
     if multilabel:
-        return (output > 0.5).astype(int)
+        return astype(output > 0.5, integers, xp)
     if output.shape[1] == 1:
-        return classes[(output[:, 0] > 0.5).astype(int)]
-    return classes[np.argmax(output, axis=1)]
+        index = astype(output[:, 0] > 0.5, integers, xp)
+    else:
+        index = xp.argmax(output, axis=1)
+    if is_numpy(xp):
+        return classes[index]
+    if classes.dtype.kind not in "bif":
+        return classes[asnumpy(index)]
+    return xp.take(from_numpy(classes, xp, output.device), index, axis=0)
 
 
 def probabilities(output, multilabel, out_activation):
@@ -148,12 +168,15 @@ def probabilities(output, multilabel, out_activation):
     zeros becoming uniform; softmax and multilabel outputs are returned as
     they are.
     """
+    xp = model_namespace(output)
     if multilabel:
         return output
     if output.shape[1] == 1:
-        return np.hstack([1 - output, output])
+        if is_numpy(xp):
+            return np.hstack([1 - output, output])
+        return xp.concat([1 - output, output], axis=1)
     if out_activation == "logistic":
-        total = output.sum(axis=1, keepdims=True)
+        total = xp.sum(output, axis=1, keepdims=True)
         empty = total[:, 0] == 0
         output[empty] = 1
         total[empty] = output.shape[1]

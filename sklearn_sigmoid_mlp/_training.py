@@ -26,8 +26,13 @@ training stops with ``"diverged"``.
 The engine returns what happened (:class:`TrainingResult`: the epoch losses,
 the samples seen, why it stopped); the estimator turns that into fitted
 attributes and warnings.
+
+The engine trains in the array namespace of the parameters, the one its
+optimizer steps in (``optimizer.xp``, see :mod:`._xp`), on their device; the
+epochs' row orders are drawn with NumPy and moved there.
 """
 
+import math
 import signal
 import threading
 import time
@@ -40,6 +45,7 @@ from ._batches import BatchIterator, blas_threads_for
 from ._network import allocate_workspace, backward, forward, workspace_rows
 from ._online import BLOCK_SIZE, sgd_per_sample_block
 from ._optimizers import SGD, state_arrays
+from ._xp import copy, is_numpy, squared_norm, sum_all
 
 #: An epoch loss this many times the loss where training started (at least the
 #: loss of chance-level predictions) means divergence.
@@ -205,22 +211,23 @@ class EarlyStopping(Plateau):
     """Monitor a validation score, keep the best epoch's weights, restore them.
 
     ``score`` is called after every epoch and returns the score of the current
-    weights on the held-out data (higher is better).
+    weights on the validation data (higher is better). ``xp`` is the
+    namespace of ``params``.
     """
 
-    def __init__(self, score, params, scores, **plateau):
+    def __init__(self, score, params, scores, xp=np, **plateau):
         super().__init__(**plateau, reason="early_stopping")
         self.higher_is_better = True
-        self.score, self.params, self.scores = score, params, scores
+        self.score, self.params, self.scores, self.xp = score, params, scores, xp
         # a warm start begins from the best weights of the previous call
-        self.best_params = params.copy() if scores else None
+        self.best_params = copy(params, xp) if scores else None
 
     def after_epoch(self, epoch_loss):
         score = float(self.score())
         self.scores.append(score)
         stop = self.update(score)
         if score == self.best:
-            self.best_params = self.params.copy()
+            self.best_params = copy(self.params, self.xp)
         return self.reason if stop else None
 
     def end(self, stop_reason):
@@ -272,17 +279,18 @@ class DivergenceGuard:
     new class is not diverging), or when the weights' squares overflow.
     """
 
-    def __init__(self, params, optimizer_state, samples_seen, chance_loss):
-        self.params, self.state = params, optimizer_state
+    def __init__(self, params, optimizer_state, samples_seen, chance_loss, xp=np):
+        self.params, self.state, self.xp = params, optimizer_state, xp
         self.chance_loss, self.reference_loss = chance_loss, None
         self.snapshot(samples_seen)
 
     def snapshot(self, samples_seen):
         """Remember the current parameters, optimizer state and sample count."""
+        arrays = state_arrays(self.state)
         self.saved = (
-            self.params.copy(),
-            {key: self.state[key].copy() for key in state_arrays(self.state)},
-            {k: v for k, v in self.state.items() if not isinstance(v, np.ndarray)},
+            copy(self.params, self.xp),
+            {key: copy(self.state[key], self.xp) for key in arrays},
+            {k: v for k, v in self.state.items() if k not in arrays},
             samples_seen,
         )
 
@@ -302,7 +310,7 @@ class DivergenceGuard:
     def diverged(self, epoch_loss):
         """Whether an epoch with this mean loss diverged."""
         with np.errstate(over="ignore", invalid="ignore"):
-            finite_norm = np.isfinite(np.dot(self.params, self.params))
+            finite_norm = math.isfinite(float(squared_norm(self.params, self.xp)))
         return not (
             epoch_loss <= DIVERGENCE_FACTOR * self.reference_loss and finite_norm
         )
@@ -325,6 +333,9 @@ class Trainer:
         Rows per batch.
     chance_loss : float
         The loss of chance-level predictions, for the divergence guard.
+
+    The arrays are those of the optimizer's namespace, ``optimizer.xp``, on
+    one device.
     """
 
     def __init__(
@@ -333,13 +344,16 @@ class Trainer:
         self.network, self.params, self.optimizer = network, params, optimizer
         self.X, self.batch_size = X, batch_size
         self.chance_loss = chance_loss
+        self.xp = xp = optimizer.xp
         self.per_sample_blocks = uses_per_sample_blocks(
             network, optimizer, X, batch_size
         )
         rows = BLOCK_SIZE if self.per_sample_blocks else batch_size
-        self.batches = BatchIterator(X, y, sample_weight, rows)
+        self.batches = BatchIterator(X, y, sample_weight, rows, xp)
         layer_sizes = [X.shape[1]] + [c.shape[1] for c in network.coefs]
-        self.workspace = allocate_workspace(layer_sizes, batch_size, X.dtype)
+        self.workspace = allocate_workspace(
+            layer_sizes, batch_size, X.dtype, xp, getattr(params, "device", None)
+        )
 
     def run(self, n_epochs, rules, *, samples_seen, rng, train_index=None, shuffle):
         """Train for at most ``n_epochs`` epochs; returns a :class:`TrainingResult`.
@@ -349,7 +363,7 @@ class Trainer:
         """
         result = TrainingResult(samples_seen=samples_seen)
         guard = DivergenceGuard(
-            self.params, self.optimizer.state, samples_seen, self.chance_loss
+            self.params, self.optimizer.state, samples_seen, self.chance_loss, self.xp
         )
         stop = None
         with np.errstate(**_TRAINING_ERRSTATE), blas_threads_for(self.batch_size):
@@ -392,7 +406,7 @@ class Trainer:
         step = self._per_sample_block if self.per_sample_blocks else self._batch
         total, weight = 0.0, 0.0
         for X_batch, y_batch, weight_batch in self.batches.epoch(order):
-            batch_weight = float(weight_batch.sum())
+            batch_weight = float(sum_all(weight_batch, self.xp))
             if batch_weight > 0:
                 batch_loss = step(X_batch, y_batch, weight_batch)
                 guard.first_batch(batch_loss)
@@ -400,7 +414,7 @@ class Trainer:
                     return total, weight, "diverged"
                 total += batch_loss * batch_weight
                 weight += batch_weight
-            result.samples_seen += len(weight_batch)
+            result.samples_seen += weight_batch.shape[0]
             for rule in rules:
                 stop = rule.after_batch()
                 if stop is not None:
@@ -411,14 +425,20 @@ class Trainer:
         """Forward, backward and one optimizer step on a batch; its objective.
 
         The step is skipped when the objective is not finite. A one-sample
-        batch of plain SGD applies its outer-product gradients directly, as
-        rank-one updates, without forming them.
+        batch of plain SGD on NumPy applies its outer-product gradients
+        directly, as rank-one updates, without forming them.
         """
-        net, ws = self.network, workspace_rows(self.workspace, len(weight_batch))
+        n_rows, xp = weight_batch.shape[0], self.xp
+        net, ws = self.network, workspace_rows(self.workspace, n_rows)
         activations = forward(
-            X_batch, net.coefs, net.intercepts, net.out_activation, ws["activations"]
+            X_batch,
+            net.coefs,
+            net.intercepts,
+            net.out_activation,
+            ws["activations"],
+            xp=xp,
         )
-        rank_one = _plain_sgd(self.optimizer) and len(weight_batch) == 1
+        rank_one = _plain_sgd(self.optimizer) and n_rows == 1 and is_numpy(xp)
         batch_loss, _, _ = backward(
             y_batch,
             activations,
@@ -430,6 +450,7 @@ class Trainer:
             sample_weight=weight_batch,
             workspace=ws,
             weight_gradients=not rank_one,
+            xp=xp,
         )
         if not np.isfinite(batch_loss):
             return batch_loss
@@ -439,7 +460,7 @@ class Trainer:
                 net.coefs, net.intercepts, activations, ws["deltas"], l2
             )
         else:
-            self.optimizer.step(self.params, ws["grads"][: self.params.size])
+            self.optimizer.step(self.params, ws["grads"][: self.params.shape[0]])
         return batch_loss
 
     def _per_sample_block(self, X_block, y_block, weight_block):
@@ -466,10 +487,12 @@ def uses_per_sample_blocks(network, optimizer, X, batch_size):
     L2, in a network with a hidden layer: the notebook's training), rank-one
     updates (the other one-row batches of plain SGD) and the general
     mini-batch step. Ctrl-C and ``max_time`` are then checked after each block
-    of ``BLOCK_SIZE`` rows rather than after each row.
+    of ``BLOCK_SIZE`` rows rather than after each row. The first two are
+    NumPy's: other namespaces always take the general step.
     """
     return (
-        batch_size == 1
+        is_numpy(optimizer.xp)
+        and batch_size == 1
         and _plain_sgd(optimizer)
         and network.alpha == 0
         and len(network.coefs) > 1

@@ -17,6 +17,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_array, check_consistent_length, validate_data
 
 from . import _targets
+from ._array_api import model_namespace, numpy_dtype
+from ._xp import astype
 
 
 @dataclass
@@ -41,7 +43,9 @@ class ValidationSet:
         return self.X, self.labels, self.metadata
 
 
-def check_validation_set(estimator, X_val, y_val, sample_weight_val, dtype, weights):
+def check_validation_set(
+    estimator, X_val, y_val, sample_weight_val, dtypes, X_dtype, weights
+):
     """Check a validation set against a model being fitted.
 
     Parameters
@@ -56,8 +60,11 @@ def check_validation_set(estimator, X_val, y_val, sample_weight_val, dtype, weig
         with as many columns, for a multilabel model).
     sample_weight_val : array-like of shape (n_val,) or None
         Non-negative weights of the validation rows; None means all ones.
-    dtype : numpy dtype
-        The network's floating dtype.
+    dtypes : list of dtypes
+        The floating dtypes ``X`` may have in its namespace, widest first
+        (see ``_array_api.float_dtypes``).
+    X_dtype : dtype
+        The dtype of ``X`` (the network's), which ``X_val`` is given.
     weights : ndarray of shape (n_classes,) or None
         The weight of each class (``class_weight``), multiplied into the
         sample weights as for the training rows.
@@ -71,7 +78,7 @@ def check_validation_set(estimator, X_val, y_val, sample_weight_val, dtype, weig
     X_val = check_array(
         X_val,
         accept_sparse=["csr", "csc"],
-        dtype=(np.float64, np.float32),
+        dtype=dtypes,
         input_name="X_val",
         estimator=estimator,
     )
@@ -82,7 +89,13 @@ def check_validation_set(estimator, X_val, y_val, sample_weight_val, dtype, weig
         )
     # feature names, checked against those of X (a warning, as for predict)
     validate_data(estimator, given, skip_check_array=True, reset=False)
-    X_val = X_val.astype(dtype, copy=False)
+    if X_val.dtype != X_dtype:
+        X_val = (
+            X_val.astype(X_dtype)
+            if sp.issparse(X_val)
+            else astype(X_val, X_dtype, model_namespace(X_val))
+        )
+    dtype = numpy_dtype(X_dtype)
     if sp.issparse(X_val) and X_val.format != "csr":
         X_val = X_val.tocsr()
     y_val = check_array(
@@ -113,8 +126,10 @@ def check_validation_set(estimator, X_val, y_val, sample_weight_val, dtype, weig
         y, label_index = _targets.encode(labels, classes, multilabel, dtype)
     except ValueError as error:
         raise ValueError(f"Invalid y_val: {error}") from error
+    # the weights need the rows' number and dtype: a NumPy stand-in for X_val
+    rows = np.empty((X_val.shape[0], 0), dtype)
     try:
-        sample_weight = _targets.sample_weights(sample_weight_val, X_val)
+        sample_weight = _targets.sample_weights(sample_weight_val, rows)
         if weights is not None:
             sample_weight = _targets.apply_class_weights(
                 sample_weight, weights, label_index, estimator.class_weight
