@@ -2,7 +2,8 @@
 
 Each section lives in a module of its own (``bench_train.py``, ``bench_gemm.py``,
 ``bench_predict.py``, ``bench_notebook.py``, ``bench_memory.py``,
-``bench_accuracy.py``), runnable alone; ``bench_mnist.py`` runs them all.
+``bench_accuracy.py``, ``bench_time.py``), runnable alone; ``bench_mnist.py``
+runs them all.
 Everything is measured in one process (peak memory in child processes), the
 contenders interleaved (A, B, A, B, ...) and the median of the repeats
 reported, so that a ratio compares runs made under the same load.
@@ -29,7 +30,7 @@ from threadpoolctl import threadpool_limits
 
 from sklearn_sigmoid_mlp import SigmoidMLPClassifier
 
-SECTIONS = ("train", "gemm", "predict", "notebook", "memory", "accuracy")
+SECTIONS = ("train", "gemm", "predict", "notebook", "memory", "accuracy", "time")
 
 
 HIDDEN_LAYER_SIZES = (128, 64)
@@ -65,6 +66,8 @@ FULL = {
     "predict_calls": 5,
     "mem_epochs": 2,
     "acc_epochs": 30,
+    "tta_epochs": 50,
+    "tta_seeds": 3,
 }
 
 
@@ -76,6 +79,8 @@ QUICK = {
     "predict_calls": 2,
     "mem_epochs": 1,
     "acc_epochs": 2,
+    "tta_epochs": 3,
+    "tta_seeds": 1,
 }
 
 
@@ -230,13 +235,16 @@ def _add_size_options(parser):
         "sizes", "Defaults: those of a full run, or of --quick where given."
     )
     size_help = {
-        "rows": "training rows used by train, gemm, memory and accuracy",
+        "rows": "training rows used by train, gemm, memory, accuracy and time",
         "epochs": "epochs of each timed fit in the train section",
         "repeats": "interleaved repeats of each measurement (medians reported)",
         "notebook_rows": "rows of the notebook-path comparison (batch size 1)",
         "predict_calls": "predict_proba calls per repeat",
         "mem_epochs": "epochs of the fit whose memory is measured",
         "acc_epochs": "epochs of the accuracy curve",
+        "tta_epochs": "most epochs per contender in the time section (the "
+        "cosine recipe: at most its max_iter, 30)",
+        "tta_seeds": "random seeds (0, 1, ...) of the time section",
     }
     for name, text in size_help.items():
         sizes.add_argument(
@@ -245,6 +253,43 @@ def _add_size_options(parser):
             metavar="N",
             help=f"{text} (full: {FULL[name]}, --quick: {QUICK[name]})",
         )
+
+
+def _add_setting_options(parser):
+    """``--learning-rate``, ``--alpha``, ``--target-accuracy``, threads, JSON."""
+    parser.add_argument(
+        "--learning-rate",
+        type=float,
+        default=1e-3,
+        metavar="LR",
+        help="learning_rate_init of both contenders in the train section "
+        "(default: 0.001)",
+    )
+    parser.add_argument(
+        "--alpha",
+        type=float,
+        default=1e-4,
+        help="L2 penalty of both contenders in the train section (default: 1e-4)",
+    )
+    parser.add_argument(
+        "--target-accuracy",
+        type=float,
+        default=0.975,
+        metavar="ACC",
+        help="test accuracy that the time section trains to (default: 0.975)",
+    )
+    parser.add_argument(
+        "--blas-threads",
+        type=int,
+        metavar="N",
+        help="limit the BLAS threads with threadpoolctl (default: as the "
+        "environment sets them)",
+    )
+    parser.add_argument(
+        "--json",
+        metavar="PATH",
+        help="write every figure, the options and the environment to this file",
+    )
 
 
 def _checked(parser, args, sections):
@@ -260,6 +305,8 @@ def _checked(parser, args, sections):
     for name in FULL:
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    if not 0 < args.target_accuracy <= 1:
+        parser.error("--target-accuracy must be in (0, 1]")
     return args
 
 
@@ -296,35 +343,11 @@ def parse_args(argv=None, sections=SECTIONS):
         "--quick",
         action="store_true",
         help="small preset that finishes in under a minute: a smoke run, whose "
-        "figures are noisy and whose memory and accuracy verdicts mean nothing",
+        "figures are noisy and whose memory, accuracy and time verdicts mean "
+        "nothing",
     )
     _add_size_options(parser)
-    parser.add_argument(
-        "--learning-rate",
-        type=float,
-        default=1e-3,
-        metavar="LR",
-        help="learning_rate_init of both contenders in the train section "
-        "(default: 0.001)",
-    )
-    parser.add_argument(
-        "--alpha",
-        type=float,
-        default=1e-4,
-        help="L2 penalty of both contenders in the train section (default: 1e-4)",
-    )
-    parser.add_argument(
-        "--blas-threads",
-        type=int,
-        metavar="N",
-        help="limit the BLAS threads with threadpoolctl (default: as the "
-        "environment sets them)",
-    )
-    parser.add_argument(
-        "--json",
-        metavar="PATH",
-        help="write every figure, the options and the environment to this file",
-    )
+    _add_setting_options(parser)
     return _checked(parser, parser.parse_args(argv), sections)
 
 
