@@ -22,7 +22,7 @@ standard's functions.
 import numpy as np
 from scipy.special import expit
 
-from ._xp import elementwise, is_numpy
+from ._xp import is_numpy
 
 # up to this many values, scipy.special.expit (one call) is faster than the
 # four in-place operations, whose cost is then the calls themselves
@@ -127,18 +127,33 @@ def softmax(z, out=None, xp=np):
            [1. , 0. ],
            [1. , 0. ]])
     """
-    if out is None and is_numpy(xp):
+    if not is_numpy(xp):
+        return _softmax_standard(z, xp)
+    # NumPy: in place, with ndarray methods (per-sample SGD calls this once a
+    # row, where the function wrappers of np.max and np.sum would show)
+    if out is None:
         out = np.empty_like(z)
+    maximum = z.max(axis=-1, keepdims=True)
+    if not np.isfinite(maximum).all():
+        # an overflowed (infinite) pre-activation takes the probability
+        largest = np.finfo(z.dtype).max
+        z = np.clip(z, -largest, largest, out=out)
+        maximum = z.max(axis=-1, keepdims=True)
+    np.subtract(z, maximum, out=out)
+    np.exp(out, out=out)
+    out /= out.sum(axis=-1, keepdims=True)
+    return out
+
+
+def _softmax_standard(z, xp):
+    """:func:`softmax` with the array API standard's functions (new arrays)."""
     maximum = xp.max(z, axis=-1, keepdims=True)
     if not bool(xp.all(xp.isfinite(maximum))):
-        # an overflowed (infinite) pre-activation takes the probability
         largest = float(xp.finfo(z.dtype).max)
-        z = elementwise("clip", z, -largest, largest, out=out, xp=xp)
+        z = xp.clip(z, -largest, largest)
         maximum = xp.max(z, axis=-1, keepdims=True)
-    out = elementwise("subtract", z, maximum, out=out, xp=xp)
-    out = elementwise("exp", out, out=out, xp=xp)
-    out /= xp.sum(out, axis=-1, keepdims=True)
-    return out
+    out = xp.exp(z - maximum)
+    return out / xp.sum(out, axis=-1, keepdims=True)
 
 
 OUT_ACTIVATIONS = {"logistic": sigmoid, "softmax": softmax}

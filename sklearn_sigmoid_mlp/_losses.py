@@ -36,6 +36,11 @@ def _weighted_mean(per_sample, sample_weight, xp):
     return float(per_sample @ sample_weight / sum_all(sample_weight, xp))
 
 
+def _row_sums(a, xp):
+    """The sum of each row (NumPy's method skips the np.sum wrapper)."""
+    return a.sum(axis=1) if is_numpy(xp) else xp.sum(a, axis=1)
+
+
 def _row_sums_of_squares(a, xp):
     if is_numpy(xp):
         # no temporary array of squares
@@ -70,7 +75,7 @@ def log_loss(y_true, y_prob, sample_weight=None, xp=np):
     >>> round(log_loss(np.array([[1.0, 0.0]]), np.array([[0.5, 0.5]])), 6)
     0.693147
     """
-    per_sample = -xp.sum(y_true * xp.log(_clipped(y_prob, xp)), axis=1)
+    per_sample = -_row_sums(y_true * xp.log(_clipped(y_prob, xp)), xp)
     return _weighted_mean(per_sample, sample_weight, xp)
 
 
@@ -105,8 +110,8 @@ def binary_log_loss(y_true, y_prob, sample_weight=None, xp=np):
     1.386294
     """
     y_prob = _clipped(y_prob, xp)
-    per_sample = -xp.sum(
-        y_true * xp.log(y_prob) + (1 - y_true) * xp.log1p(-y_prob), axis=1
+    per_sample = -_row_sums(
+        y_true * xp.log(y_prob) + (1 - y_true) * xp.log1p(-y_prob), xp
     )
     return _weighted_mean(per_sample, sample_weight, xp)
 

@@ -55,7 +55,7 @@ def _matmul(a, b, out=None, xp=np):
 def _column_sums(a, out, xp):
     """The sum of the rows of ``a``, written into ``out`` by NumPy."""
     if is_numpy(xp):
-        return np.sum(a, axis=0, out=out)
+        return a.sum(axis=0, out=out)
     return xp.sum(a, axis=0)
 
 
