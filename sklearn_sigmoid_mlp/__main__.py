@@ -83,6 +83,23 @@ def _parse_args(argv):
             "option it trains on scikit-learn's bundled 8x8 digits."
         ),
     )
+    _add_data_options(parser)
+    _add_training_options(parser)
+    args = parser.parse_args(argv)
+    if args.data is not None and not os.path.isfile(args.data):
+        parser.error(f"argument --data: no such file: {args.data!r}")
+    if args.progress == "bar" and not _can_draw_bar():
+        parser.error(
+            "argument --progress: 'bar' needs scikit-learn >= 1.9 and rich "
+            "(pip install 'sklearn-sigmoid-mlp[progress]')"
+        )
+    if args.progress == "auto":
+        args.progress = "bar" if sys.stdout.isatty() and _can_draw_bar() else "table"
+    return args
+
+
+def _add_data_options(parser):
+    """Where the data comes from (digits by default)."""
     source = parser.add_mutually_exclusive_group()
     source.add_argument(
         "--data",
@@ -95,6 +112,10 @@ def _parse_args(argv):
         metavar="NAME",
         help="train on an OpenML data set fetched by name, e.g. mnist_784",
     )
+
+
+def _add_training_options(parser):
+    """The model and its training, the split, and how progress is shown."""
     parser.add_argument(
         "--notebook",
         action="store_true",
@@ -148,17 +169,6 @@ def _parse_args(argv):
         "pip install 'sklearn-sigmoid-mlp[progress]'); 'auto' (default) draws "
         "the bar on an interactive terminal when it can, else the table",
     )
-    args = parser.parse_args(argv)
-    if args.data is not None and not os.path.isfile(args.data):
-        parser.error(f"argument --data: no such file: {args.data!r}")
-    if args.progress == "bar" and not _can_draw_bar():
-        parser.error(
-            "argument --progress: 'bar' needs scikit-learn >= 1.9 and rich "
-            "(pip install 'sklearn-sigmoid-mlp[progress]')"
-        )
-    if args.progress == "auto":
-        args.progress = "bar" if sys.stdout.isatty() and _can_draw_bar() else "table"
-    return args
 
 
 def _can_draw_bar():

@@ -47,6 +47,32 @@ def child_program(name):
     return str(path)
 
 
+def run_program(name, *args, timeout=120):
+    """Run a child program to its end in a fresh interpreter.
+
+    Parameters
+    ----------
+    name : str
+        File name in ``tests/child_programs``.
+    *args : str
+        Its arguments.
+    timeout : float, default=120
+        Seconds after which it is killed (and the test fails).
+
+    Returns
+    -------
+    completed : subprocess.CompletedProcess
+        With its exit status and its output as text.
+    """
+    return subprocess.run(
+        [sys.executable, child_program(name), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 def child_globals(name):
     """The functions and constants of a child program, without running it.
 

@@ -26,7 +26,7 @@ import joblib
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from helpers import child_program
+from helpers import run_program
 from sklearn import config_context
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
@@ -429,13 +429,7 @@ def test_numpy_input_with_dispatch_on_is_the_numpy_path(dtype, dispatch):
 
 def test_dispatch_off_never_imports_torch_or_cupy():
     """Fits and predictions with dispatch off import no array library."""
-    completed = subprocess.run(
-        [sys.executable, child_program("array_api_imports.py")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    completed = run_program("array_api_imports.py", timeout=300)
     assert completed.returncode == 0, completed.stdout + completed.stderr
 
 

@@ -7,13 +7,11 @@ scikit-learn) is checked in a child process that hides the module.
 """
 
 import re
-import subprocess
-import sys
 import warnings
 
 import numpy as np
 import pytest
-from helpers import child_program, quiet_fit
+from helpers import quiet_fit, run_program
 from sklearn.datasets import load_digits, load_iris
 from sklearn.metrics import accuracy_score, log_loss
 from sklearn.model_selection import GridSearchCV, train_test_split
@@ -261,12 +259,7 @@ def test_a_fit_that_fails_in_training_still_tears_the_callbacks_down(digits):
 
 def test_without_sklearn_callback_the_package_works_and_says_what_is_needed():
     """An older scikit-learn (sklearn.callback hidden) in a child process."""
-    completed = subprocess.run(
-        [sys.executable, child_program("without_sklearn_callback.py")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    completed = run_program("without_sklearn_callback.py")
     assert completed.returncode == 0, completed.stderr
     lines = completed.stdout.splitlines()
     assert lines[0] == "fit: ok"
