@@ -18,7 +18,6 @@ from numbers import Integral
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
-from sklearn.metrics import accuracy_score
 from sklearn.utils import assert_all_finite, check_random_state, gen_batches
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -34,7 +33,7 @@ from ._array_api import (
     numpy_dtype,
 )
 from ._callbacks import CallbackSupportMixin, EpochCallbacks, begin_fit, end_fit
-from ._losses import chance_loss, loss_function
+from ._losses import chance_loss
 from ._network import forward, init_parameters
 from ._optimizers import SGD, Adam, init_state, start_cosine, state_arrays, stop_cosine
 from ._parameters import flat_vector, layer_shapes, n_coefs, unflatten
@@ -48,7 +47,13 @@ from ._training import (
     TimeBudget,
     Trainer,
 )
-from ._validation import ValidationSet, check_validation_set, hold_out
+from ._validation import (
+    held_out,
+    start_validation_record,
+    training_rows,
+    validation_score,
+    validation_set,
+)
 from ._version import __version__
 from ._warnings import warn_on_stop
 from ._xp import astype, elementwise, empty, is_numpy, size
@@ -152,8 +157,8 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
             sample_weight, rows, label_index, incremental
         )
         if validation is not None:
-            validation = self._validation_set(
-                *validation, X.dtype, xp, device, class_weights
+            validation = validation_set(
+                self, *validation, X.dtype, xp, device, class_weights
             )
         y, sample_weight = (from_numpy(a, xp, device) for a in (y, sample_weight))
         layer_sizes = [X.shape[1], *self._hidden_layer_sizes(), self.n_outputs_]
@@ -386,7 +391,7 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
         the network's inputs and targets, the caller's labels, the effective
         sample weights, each sample's class index, and the metadata the
         callbacks see. ``validation`` is the checked ``X_val`` (a
-        :class:`ValidationSet`) or None.
+        ``_validation.ValidationSet``) or None.
         """
         X, y, labels, sample_weight, _, metadata = data
         params = self._pack_parameters()
@@ -401,33 +406,14 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
         )
         train_index = None
         if self.early_stopping and validation is None:
-            train_index, validation = self._held_out(data)
-        self._start_validation_record(validation)
+            train_index, validation = held_out(self, data)
+        start_validation_record(self, validation)
         monitor = self._monitor(optimizer, params, validation)
         monitor.can_stop = not incremental
-        rules = [monitor]
-        if validation is not None and not self.early_stopping:
-            score = self._validation_score(validation)
-            rules.append(Monitor(score, self.validation_scores_))
-        if self.verbose:
-            scores, losses = self.validation_scores_, self.validation_loss_curve_
-            rules.append(Report(0, scores, losses))
         n_epochs = 1 if incremental else self.max_iter
-        seen = _training_rows(X, labels, metadata, train_index)
+        seen = training_rows(X, labels, metadata, train_index)
         context = begin_fit(self, n_epochs, validation is not None, *seen)
-        if context is not None:
-            rules.append(
-                EpochCallbacks(
-                    context,
-                    self,
-                    seen,
-                    None if validation is None else validation.seen,
-                    self._fitted_attributes,
-                )
-            )
-        if self.max_time is not None:
-            rules.append(TimeBudget(self.max_time))
-        rules.append(interrupt)
+        rules = self._rules(monitor, validation, context, seen, interrupt)
 
         n_train = X.shape[0] if train_index is None else len(train_index)
         batch_size = 200 if self.batch_size == "auto" else self.batch_size
@@ -452,6 +438,32 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
         self._record(result, monitor, incremental)
         end_fit(context, self, *seen)
 
+    def _rules(self, monitor, validation, context, seen, interrupt):
+        """The rules of a call (see ``_training``), in the order they act.
+
+        The monitor of convergence first, then the validation scores
+        recorded without early stopping, the verbose line and the callbacks,
+        which all see the epoch's scores; the time budget and Ctrl-C last.
+        """
+        rules = [monitor]
+        if validation is not None and not self.early_stopping:
+            score = validation_score(self, validation)
+            rules.append(Monitor(score, self.validation_scores_))
+        if self.verbose:
+            scores, losses = self.validation_scores_, self.validation_loss_curve_
+            rules.append(Report(0, scores, losses))
+        if context is not None:
+            callback_data = None if validation is None else validation.seen
+            rules.append(
+                EpochCallbacks(
+                    context, self, seen, callback_data, self._fitted_attributes
+                )
+            )
+        if self.max_time is not None:
+            rules.append(TimeBudget(self.max_time))
+        rules.append(interrupt)
+        return rules
+
     def _monitor(self, optimizer, params, validation):
         """The rule that decides convergence: the loss plateau, or early stopping."""
         plateau = {
@@ -462,7 +474,7 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
         }
         if self.early_stopping:
             return EarlyStopping(
-                self._validation_score(validation),
+                validation_score(self, validation),
                 params,
                 self.validation_scores_,
                 xp=model_namespace(self.coefs_[0]),
@@ -520,105 +532,6 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
             attributes["validation_scores_"] = list(self.validation_scores_)
             attributes["validation_loss_curve_"] = list(self.validation_loss_curve_)
         return attributes
-
-    # ----------------------------------------------------------- validation
-
-    def _validation_set(
-        self, X_val, y_val, sample_weight_val, X_dtype, xp, device, class_weights
-    ):
-        """Check fit's ``X_val``, ``y_val`` and ``sample_weight_val``.
-
-        They are checked as ``X``, ``y`` and ``sample_weight`` are: the same
-        features, labels among the model's classes, finite values, ``X_val``
-        in the namespace and on the device of ``X``; labels and weights on
-        the host. Returns a :class:`ValidationSet` whose network inputs,
-        targets and weights are on the device, or None when no validation
-        data is given.
-        """
-        if X_val is None and y_val is None:
-            if sample_weight_val is not None:
-                raise ValueError(
-                    "sample_weight_val is provided, but X_val and y_val were not."
-                )
-            return None
-        if y_val is None:
-            raise ValueError("X_val is provided, but y_val was not provided.")
-        if X_val is None:
-            raise ValueError("y_val is provided, but X_val was not provided.")
-        val_xp, val_device = namespace_and_device(X_val)
-        if val_xp is not xp or val_device != device:
-            raise ValueError(
-                f"X_val must be in the namespace and on the device of X: X is "
-                f"{library_name(xp)} on {device}, X_val {library_name(val_xp)} on "
-                f"{val_device}."
-            )
-        y_val, sample_weight_val = asnumpy(y_val), asnumpy(sample_weight_val)
-        validation = check_validation_set(
-            self,
-            X_val,
-            y_val,
-            sample_weight_val,
-            float_dtypes(xp, device),
-            X_dtype,
-            class_weights,
-        )
-        validation.y, validation.sample_weight = (
-            from_numpy(a, xp, device) for a in (validation.y, validation.sample_weight)
-        )
-        return validation
-
-    def _held_out(self, data):
-        """The training rows, and the rows early stopping holds out of them."""
-        X, y, labels, sample_weight, label_index, metadata = data
-        train_index, val_index = hold_out(
-            sample_weight, label_index, self.validation_fraction, self._validation_seed
-        )
-        caller_weight = None if metadata is None else metadata["sample_weight"]
-        validation = ValidationSet(
-            X=X[val_index],
-            y=y[val_index],
-            labels=labels[val_index],
-            sample_weight=sample_weight[val_index],
-            metadata=_rows_of_metadata(caller_weight, val_index),
-        )
-        return train_index, validation
-
-    def _start_validation_record(self, validation):
-        """``validation_scores_`` and ``validation_loss_curve_`` for this call.
-
-        Lists when the call has validation data, continued from a
-        warm-started call that had some too; None otherwise.
-        """
-        if validation is None:
-            self.validation_scores_ = self.validation_loss_curve_ = None
-            return
-        if self.validation_scores_ is None:
-            self.validation_scores_ = []
-        if getattr(self, "validation_loss_curve_", None) is None:
-            # a model pickled before validation losses were recorded
-            self.validation_loss_curve_ = [np.nan] * len(self.validation_scores_)
-
-    def _validation_score(self, validation):
-        """A function that scores the current weights on the validation rows.
-
-        It returns the accuracy and records the loss (the data term of the
-        objective, without the L2 penalty) in ``validation_loss_curve_``;
-        one forward pass gives both.
-        """
-        loss = loss_function(self.loss, self.out_activation_)
-        multilabel = self._target_type == _targets.MULTILABEL
-        losses = self.validation_loss_curve_
-        xp = model_namespace(self.coefs_[0])
-        # the accuracy is counted on the host, where the labels are
-        weight = asnumpy(validation.sample_weight)
-
-        def score():
-            output = self._forward_output(validation.X)
-            losses.append(loss(validation.y, output, validation.sample_weight, xp=xp))
-            predicted = asnumpy(_targets.decode(output, self.classes_, multilabel))
-            return accuracy_score(validation.labels, predicted, sample_weight=weight)
-
-        return score
 
     def _warn_on_stop(self):
         warn_on_stop(self.stop_reason_, self.max_iter, self.early_stopping)
@@ -732,29 +645,3 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
                 stacklevel=2,
             )
         super().__setstate__(state)
-
-
-def _training_rows(X, labels, metadata, train_index):
-    """The training data as the callbacks see it: the rows trained on.
-
-    With rows held out for early stopping, the training rows of X are
-    gathered once, and only if a callback asks for X.
-    """
-    if train_index is None:
-        return X, labels, metadata
-    caller_weight = None if metadata is None else metadata["sample_weight"]
-    rows = []
-
-    def X_train():
-        if not rows:
-            rows.append(X[train_index])
-        return rows[0]
-
-    return X_train, labels[train_index], _rows_of_metadata(caller_weight, train_index)
-
-
-def _rows_of_metadata(sample_weight, index):
-    """The callbacks' metadata of some rows: the caller's sample weights."""
-    if sample_weight is None:
-        return None
-    return {"sample_weight": np.asarray(sample_weight)[index]}
