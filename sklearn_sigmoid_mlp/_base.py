@@ -151,10 +151,8 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
         y, label_index = self._encode_targets(
             y, classes, incremental, continuing, dtype
         )
-        # the weights need the rows' number and dtype: a NumPy stand-in for X
-        rows = X if is_numpy(xp) else np.empty((X.shape[0], 0), dtype)
         sample_weight, class_weights = self._effective_sample_weight(
-            sample_weight, rows, label_index, incremental
+            sample_weight, X.shape[0], dtype, label_index, incremental
         )
         if validation is not None:
             validation = validation_set(
@@ -246,12 +244,14 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
             )
         return encoded, label_index
 
-    def _effective_sample_weight(self, sample_weight, X, label_index, incremental):
+    def _effective_sample_weight(
+        self, sample_weight, n_samples, dtype, label_index, incremental
+    ):
         """Sample weights times class weights: a new array, never the caller's.
 
         Also returns the weight of each class (None without ``class_weight``).
         """
-        sample_weight = _targets.sample_weights(sample_weight, X)
+        sample_weight = _targets.sample_weights(sample_weight, n_samples, dtype)
         if self.class_weight is None:
             return sample_weight, None
         counts = getattr(self, "_class_weight_counts", None) if incremental else None

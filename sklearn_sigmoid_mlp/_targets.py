@@ -184,12 +184,19 @@ def probabilities(output, multilabel, out_activation):
     return output
 
 
-def sample_weights(sample_weight, X):
-    """Checked, non-negative sample weights in X's dtype: a new array."""
+def sample_weights(sample_weight, n_samples, dtype):
+    """Checked, non-negative sample weights of ``n_samples`` rows: a new array.
+
+    A NumPy array in the NumPy float ``dtype`` of the network, whatever the
+    namespace of the rows: weights are checked on the host.
+    """
+    # the check needs the rows' number only: a NumPy stand-in for X keeps it
+    # on the host with array API dispatch on
+    rows = np.empty((n_samples, 0), dtype)
     try:
         # float64 first: casting huge weights to float32 would overflow
         sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=np.float64, ensure_non_negative=True, copy=True
+            sample_weight, rows, dtype=np.float64, ensure_non_negative=True, copy=True
         )
     except ValueError as error:
         message = str(error).lower()
@@ -201,8 +208,8 @@ def sample_weights(sample_weight, X):
             "sample_weight must contain at least one positive value; all the "
             "sample weights are zero."
         )
-    _check_weight_sum(sample_weight, "sample_weight", X.dtype)
-    return sample_weight.astype(X.dtype, copy=False)
+    _check_weight_sum(sample_weight, "sample_weight", dtype)
+    return sample_weight.astype(dtype, copy=False)
 
 
 def class_weights(class_weight, classes, label_index, sample_weight, counts=None):

@@ -106,14 +106,14 @@ def validation_set(
             f"{library_name(xp)} on {device}, X_val {library_name(val_xp)} on "
             f"{val_device}."
         )
-    X_val = _check_X_val(estimator, X_val, float_dtypes(xp, device), X_dtype)
+    X_val = _check_X_val(estimator, X_val, xp, float_dtypes(xp, device), X_dtype)
     dtype = numpy_dtype(X_dtype)
     y_val, sample_weight_val = asnumpy(y_val), asnumpy(sample_weight_val)
     labels, y, label_index = _check_y_val(estimator, X_val, y_val, dtype)
-    # the weights need the rows' number and dtype: a NumPy stand-in for X_val
-    rows = np.empty((X_val.shape[0], 0), dtype)
     try:
-        sample_weight = _targets.sample_weights(sample_weight_val, rows)
+        sample_weight = _targets.sample_weights(
+            sample_weight_val, X_val.shape[0], dtype
+        )
         if weights is not None:
             sample_weight = _targets.apply_class_weights(
                 sample_weight, weights, label_index, estimator.class_weight
@@ -127,7 +127,7 @@ def validation_set(
     return ValidationSet(X_val, y, labels, sample_weight, metadata)
 
 
-def _check_X_val(estimator, X_val, dtypes, X_dtype):
+def _check_X_val(estimator, X_val, xp, dtypes, X_dtype):
     """``X_val`` checked like ``X``, in X's dtype; sparse as CSR."""
     given = X_val
     X_val = check_array(
@@ -146,11 +146,7 @@ def _check_X_val(estimator, X_val, dtypes, X_dtype):
     # feature names, checked against those of X (a warning, as for predict)
     validate_data(estimator, given, skip_check_array=True, reset=False)
     if X_val.dtype != X_dtype:
-        X_val = (
-            X_val.astype(X_dtype)
-            if sp.issparse(X_val)
-            else astype(X_val, X_dtype, model_namespace(X_val))
-        )
+        X_val = astype(X_val, X_dtype, xp)
     if sp.issparse(X_val) and X_val.format != "csr":
         X_val = X_val.tocsr()
     return X_val
