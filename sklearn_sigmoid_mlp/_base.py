@@ -56,7 +56,7 @@ from ._validation import (
 )
 from ._version import __version__
 from ._warnings import warn_on_stop
-from ._xp import astype, elementwise, empty, is_numpy, size
+from ._xp import astype, copy, elementwise, empty, is_numpy, size
 from .exceptions import InconsistentVersionWarning
 
 # prediction goes through dense X in blocks of this many rows
@@ -521,9 +521,10 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
         (copies: training goes on in place).
         """
         curve = self.loss_curve_ + [float(loss) for loss in epoch_losses]
+        xp = model_namespace(self.coefs_[0])
         attributes = {
-            "coefs_": [coef.copy() for coef in self.coefs_],
-            "intercepts_": [intercept.copy() for intercept in self.intercepts_],
+            "coefs_": [copy(coef, xp) for coef in self.coefs_],
+            "intercepts_": [copy(intercept, xp) for intercept in self.intercepts_],
             "n_iter_": len(epoch_losses),
             "loss_curve_": curve,
             "loss_": curve[-1] if curve else None,

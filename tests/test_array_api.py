@@ -412,6 +412,44 @@ def test_x_val_on_the_device_matches_numpy(library, device, early_stopping, disp
         model().fit(moved(xp, device, X), y, X_val=X_val, y_val=y_val)
 
 
+class KeepsEpochModels:
+    """A scikit-learn callback that keeps the fitted model of every epoch."""
+
+    def __init__(self):
+        self.models = []
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context):
+        pass
+
+    def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
+        if context.task_name == "epoch":
+            self.models.append(fitted_estimator)
+
+
+@needs_dispatch
+@pytest.mark.parametrize(("library", "device"), NAMESPACES, ids=NAMESPACE_IDS)
+def test_callbacks_get_each_epoch_s_model_on_the_device(library, device, dispatch):
+    """The fitted models the callbacks get are copies, in the namespace of X."""
+    pytest.importorskip("sklearn.callback")
+    xp, device = namespace(library, device)
+    X, y = data()
+    keeper = KeepsEpochModels()
+    clf = fit_quietly(model(max_iter=3).set_callbacks(keeper), moved(xp, device, X), y)
+    first, _, last = keeper.models
+    assert_in(library, device, first.coefs_[0])
+    assert first.n_iter_ == 1
+    epoch_arrays = last.coefs_ + last.intercepts_
+    for ours, final in zip(epoch_arrays, clf.coefs_ + clf.intercepts_):
+        np.testing.assert_array_equal(asnumpy(ours), asnumpy(final))
+    assert not np.array_equal(asnumpy(first.coefs_[0]), asnumpy(clf.coefs_[0]))
+
+
 @needs_dispatch
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_numpy_input_with_dispatch_on_is_the_numpy_path(dtype, dispatch):
