@@ -33,13 +33,13 @@ from ._array_api import (
     numpy_dtype,
 )
 from ._callbacks import CallbackSupportMixin, EpochCallbacks, begin_fit, end_fit
+from ._interrupt import Interrupt
 from ._losses import chance_loss
 from ._network import forward, init_parameters
 from ._optimizers import SGD, Adam, init_state, start_cosine, state_arrays, stop_cosine
 from ._parameters import flat_vector, layer_shapes, n_coefs, unflatten
 from ._training import (
     EarlyStopping,
-    Interrupt,
     Monitor,
     Network,
     Plateau,

@@ -8,7 +8,7 @@ each with one job, consulted through one interface:
 
 - before every epoch, :meth:`Rule.before_epoch` (scikit-learn's callbacks
   open the epoch's task);
-- after every batch, :meth:`Rule.after_batch` (Ctrl-C: :class:`Interrupt`;
+- after every batch, :meth:`Rule.after_batch` (Ctrl-C: :class:`~._interrupt.Interrupt`;
   the time budget: :class:`TimeBudget`);
 - after every epoch that kept the weights finite, :meth:`Rule.after_epoch`
   (the loss or validation-score plateau: :class:`Plateau`; the best weights of
@@ -33,8 +33,6 @@ epochs' row orders are drawn with NumPy and moved there.
 """
 
 import math
-import signal
-import threading
 import time
 from dataclasses import dataclass, field
 
@@ -113,60 +111,6 @@ class TimeBudget(Rule):
 
     def after_batch(self):
         return "max_time" if time.monotonic() >= self.deadline else None
-
-
-class Interrupt(Rule):
-    """Turn Ctrl-C (SIGINT) into a stop after the current batch.
-
-    The first Ctrl-C during a ``with`` block sets a flag: training stops after
-    the current batch and the model is finalized, usable. A second Ctrl-C in
-    the same block, or the first one in the block that follows a block that
-    stopped this way (the next fit of a loop of fits, such as
-    ``cross_val_score``), raises :class:`KeyboardInterrupt`: a person can
-    always stop the whole program by pressing Ctrl-C twice.
-
-    The handler is installed only in the main thread and only where SIGINT
-    has Python's default handler, so that a user's own handler is left alone.
-    """
-
-    #: whether the last block of this process ended by a Ctrl-C
-    _stopped_last = False
-
-    def __init__(self):
-        self.raised = False
-        self._previous = None
-
-    def _handler(self, signum, frame):
-        if self.raised or Interrupt._stopped_last:
-            signal.signal(signal.SIGINT, self._previous)
-            self._previous = None
-            raise KeyboardInterrupt
-        self.raised = True
-
-    def __enter__(self):
-        if (
-            threading.current_thread() is threading.main_thread()
-            and signal.getsignal(signal.SIGINT) is signal.default_int_handler
-        ):
-            self._previous = signal.signal(signal.SIGINT, self._handler)
-        return self
-
-    def __exit__(self, exc_type, exc_value, traceback):
-        if self._previous is not None:
-            # a SIGINT that arrived in the block but whose Python handler has not
-            # run yet is handled when the handler is set: set ours once more
-            # first, so that it is counted here rather than raised by the next
-            signal.signal(signal.SIGINT, self._handler)
-            signal.signal(signal.SIGINT, self._previous)
-        if exc_type is None:
-            Interrupt._stopped_last = self.raised
-        return False
-
-    def after_batch(self):
-        return "interrupted" if self.raised else None
-
-    def after_epoch(self, epoch_loss):
-        return self.after_batch()
 
 
 class Plateau(Rule):
