@@ -1,7 +1,8 @@
 """Activation functions of the network and the derivative of the sigmoid.
 
 Plain NumPy/SciPy, no scikit-learn. Every function takes the array
-namespace ``xp`` of its input (NumPy by default, see :mod:`._xp`) and keeps
+namespace ``xp`` of its input (the ``numpy`` module for NumPy arrays; see
+:mod:`._xp`) and keeps
 its dtype (float32 or float64). With NumPy every function works in place on
 the array it is given (``out``), so the training loop can reuse its buffers;
 other namespaces have no ``out=`` and return new arrays: callers use the
@@ -29,7 +30,7 @@ from ._xp import is_numpy
 _SMALL = 1024
 
 
-def sigmoid(z, out=None, xp=np):
+def sigmoid(z, out=None, *, xp):
     """Logistic function ``1 / (1 + exp(-z))``, elementwise.
 
     Parameters
@@ -38,8 +39,8 @@ def sigmoid(z, out=None, xp=np):
         Pre-activations.
     out : ndarray, default=None
         Where NumPy writes the result; may be ``z`` itself.
-    xp : namespace, default=numpy
-        The namespace of ``z``.
+    xp : namespace
+        The namespace of ``z`` (``numpy`` for NumPy arrays).
 
     Returns
     -------
@@ -50,7 +51,7 @@ def sigmoid(z, out=None, xp=np):
     --------
     >>> import numpy as np
     >>> from sklearn_sigmoid_mlp._activations import sigmoid
-    >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
+    >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]), xp=np)
     array([0. , 0.5, 1. ])
     """
     if not is_numpy(xp):
@@ -68,7 +69,7 @@ def sigmoid(z, out=None, xp=np):
     return np.reciprocal(out, out=out)
 
 
-def sigmoid_derivative(a, out, xp=np):
+def sigmoid_derivative(a, out, *, xp):
     """Derivative of the sigmoid, ``a * (1 - a)``, from its output ``a``.
 
     Parameters
@@ -77,8 +78,8 @@ def sigmoid_derivative(a, out, xp=np):
         Outputs of :func:`sigmoid`.
     out : ndarray
         Where NumPy writes the derivative; must not be ``a``.
-    xp : namespace, default=numpy
-        The namespace of ``a``.
+    xp : namespace
+        The namespace of ``a`` (``numpy`` for NumPy arrays).
 
     Returns
     -------
@@ -90,7 +91,7 @@ def sigmoid_derivative(a, out, xp=np):
     >>> import numpy as np
     >>> from sklearn_sigmoid_mlp._activations import sigmoid_derivative
     >>> a = np.array([0.5, 0.9])
-    >>> sigmoid_derivative(a, out=np.empty_like(a))
+    >>> sigmoid_derivative(a, out=np.empty_like(a), xp=np)
     array([0.25, 0.09])
     """
     if is_numpy(xp):
@@ -101,7 +102,7 @@ def sigmoid_derivative(a, out, xp=np):
     return out
 
 
-def softmax(z, out=None, xp=np):
+def softmax(z, out=None, *, xp):
     """Softmax over the last axis, stable for any finite input.
 
     Parameters
@@ -110,8 +111,8 @@ def softmax(z, out=None, xp=np):
         Pre-activations.
     out : ndarray of shape (n_samples, n_classes), default=None
         Where NumPy writes the result; may be ``z`` itself.
-    xp : namespace, default=numpy
-        The namespace of ``z``.
+    xp : namespace
+        The namespace of ``z`` (``numpy`` for NumPy arrays).
 
     Returns
     -------
@@ -122,7 +123,7 @@ def softmax(z, out=None, xp=np):
     --------
     >>> import numpy as np
     >>> from sklearn_sigmoid_mlp._activations import softmax
-    >>> softmax(np.array([[0.0, 0.0], [1000.0, 0.0], [np.inf, 0.0]]))
+    >>> softmax(np.array([[0.0, 0.0], [1000.0, 0.0], [np.inf, 0.0]]), xp=np)
     array([[0.5, 0.5],
            [1. , 0. ],
            [1. , 0. ]])

@@ -1,14 +1,21 @@
-"""The machinery behind the estimator: set-up, training calls, predictions.
+"""What a classifier and a regressor share: set-up, the hand-off to the engine.
 
-:class:`BaseSigmoidMLP` holds what :class:`~sklearn_sigmoid_mlp.SigmoidMLPClassifier`
-does between its public methods and the modules that do the work: it checks
-the data, sets up or continues the network, hands one call's training to the
-engine (:mod:`._training`) and records what the engine did as fitted
-attributes and warnings; it runs the forward pass for predictions. Labels and
-outputs are in :mod:`._targets`, the network math in :mod:`._network`,
-:mod:`._losses`, :mod:`._activations`, :mod:`._parameters` and
-:mod:`._optimizers`. With array API dispatch on, the network trains and
-predicts in the namespace and on the device of ``X`` (:mod:`._array_api`).
+:class:`BaseSigmoidMLP` is the thin orchestrator behind the estimators'
+public methods. A training call goes through it as a pipeline: it checks
+``X`` (the namespace and device of ``X`` are found once, here), asks the
+estimator for the call's targets (:mod:`._targets` for a classifier), builds
+the :class:`~._training.TrainingData` and the validation rows
+(:mod:`._validation`), sets up or continues the parameters
+(:class:`~._parameters.Parameters`) and the optimizer
+(:func:`~._optimizers.make_optimizer`), runs the engine
+(:class:`~._training.Trainer`) with the rules its parameters ask for, and
+records the :class:`~._training.TrainingResult` as fitted attributes and
+warnings. Predictions run :func:`~._network.predict_output`.
+
+A subclass provides what depends on the kind of target:
+``_targets_of_call(y, classes, incremental, fitted)`` (the checked ``y`` and
+an object that encodes it, weighs it and scores outputs against it) and
+``_adopt_targets(targets)`` (the fitted attributes of a first call).
 """
 
 import math
@@ -18,10 +25,10 @@ from numbers import Integral
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
-from sklearn.utils import assert_all_finite, check_random_state, gen_batches
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils import assert_all_finite, check_random_state
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from . import _targets
+from . import _validation
 from ._array_api import (
     asnumpy,
     check_same_namespace,
@@ -34,43 +41,49 @@ from ._array_api import (
 )
 from ._callbacks import CallbackSupportMixin, EpochCallbacks, begin_fit, end_fit
 from ._interrupt import Interrupt
-from ._losses import chance_loss
-from ._network import forward, init_parameters
-from ._optimizers import SGD, Adam, init_state, start_cosine, state_arrays, stop_cosine
-from ._parameters import flat_vector, layer_shapes, n_coefs, unflatten
+from ._losses import Objective
+from ._network import init_parameters, predict_output
+from ._optimizers import make_optimizer, state_for_call
+from ._parameters import Parameters
 from ._training import (
     EarlyStopping,
-    Monitor,
-    Network,
     Plateau,
     Report,
     TimeBudget,
     Trainer,
-)
-from ._validation import (
-    held_out,
-    start_validation_record,
-    training_rows,
-    validation_score,
-    validation_set,
+    TrainingData,
 )
 from ._version import __version__
 from ._warnings import warn_on_stop
-from ._xp import astype, copy, elementwise, empty, is_numpy, size
+from ._xp import astype, copy, is_numpy
 from .exceptions import InconsistentVersionWarning
-
-# prediction goes through dense X in blocks of this many rows
-_PREDICT_BLOCK = 4096
 
 # what scikit-learn's callback machinery keeps on the estimator during a call
 _CALLBACK_ATTRIBUTES = ("_callback_fit_ctx", "_skl_callbacks_to_teardown")
 
+# the estimator's parameters that the optimizer reads
+_OPTIMIZER_SETTINGS = (
+    "learning_rate",
+    "power_t",
+    "momentum",
+    "nesterovs_momentum",
+    "beta_1",
+    "beta_2",
+    "epsilon",
+    "verbose",
+)
+
+
+def _callback_metadata(sample_weight):
+    """What scikit-learn's callbacks see of a call: the caller's sample weights."""
+    return None if sample_weight is None else {"sample_weight": sample_weight}
+
 
 class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
-    """Training and prediction of a sigmoid MLP, behind the public estimator.
+    """Training and prediction of a sigmoid MLP, behind the public estimators.
 
     Not a public class: the parameters, their constraints and the public
-    methods with their documentation are the estimator's.
+    methods with their documentation are the estimators'.
     """
 
     def _check_partial_fit_params(self):
@@ -87,8 +100,7 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
 
     def _fit(self, X, y, sample_weight, classes, incremental, validation=None):
         # a call that raises leaves the estimator as it was: validation and set-up
-        # (validate_data's reset, classes_, coefs_ of a fresh start) only rebind
-        # attributes, so restoring the attribute dict undoes them
+        # only rebind attributes, so restoring the attribute dict undoes them
         saved_attributes = dict(self.__dict__)
         fresh = not (hasattr(self, "coefs_") and (incremental or self.warm_start))
         try:
@@ -108,25 +120,22 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
             if fresh or not isinstance(error, (Warning, KeyboardInterrupt)):
                 # scikit-learn's fit context tears the callbacks down after the
                 # call from these attributes: they outlive the restore
-                callback_state = {
-                    key: value
-                    for key, value in self.__dict__.items()
-                    if key in _CALLBACK_ATTRIBUTES
+                callbacks = {
+                    k: v for k, v in self.__dict__.items() if k in _CALLBACK_ATTRIBUTES
                 }
                 self.__dict__.clear()
-                self.__dict__.update(saved_attributes)
-                self.__dict__.update(callback_state)
+                self.__dict__.update(saved_attributes, **callbacks)
             raise
 
     def _fit_unguarded(
         self, X, y, sample_weight, classes, incremental, validation, interrupt
     ):
         continuing = hasattr(self, "coefs_") and (incremental or self.warm_start)
-        has_validation = validation is not None and any(
-            value is not None for value in validation
+        has_validation = validation is not None and _validation.check_presence(
+            *validation
         )
         xp, device = self._check_namespace(X, continuing, incremental, has_validation)
-        # labels and weights are checked on the host, in NumPy (see _array_api)
+        # targets and weights are checked on the host, in NumPy (see _array_api)
         y, sample_weight, classes = (asnumpy(a) for a in (y, sample_weight, classes))
         X, y = validate_data(
             self,
@@ -143,22 +152,35 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
         if sp.issparse(X) and X.format != "csr":
             # batches are row slices: CSR makes them cheap (no densifying)
             X = X.tocsr()
-        labels = y
-        callback_metadata = (
-            None if sample_weight is None else {"sample_weight": sample_weight}
-        )
         dtype = numpy_dtype(X.dtype)
-        y, label_index = self._encode_targets(
-            y, classes, incremental, continuing, dtype
+        fitted = self._fitted_targets() if continuing else None
+        labels, targets = self._targets_of_call(y, classes, incremental, fitted)
+        encoded, label_index = targets.encode(labels, dtype)
+        counts = getattr(self, "_class_weight_counts", None) if incremental else None
+        weights, class_weights, counts = targets.weights(
+            sample_weight, X.shape[0], dtype, label_index, counts
         )
-        sample_weight, class_weights = self._effective_sample_weight(
-            sample_weight, X.shape[0], dtype, label_index, incremental
+        if not continuing:
+            self._adopt_targets(targets)
+        if incremental and counts is not None:
+            # partial_fit's "balanced" weights use the counts of every call so far
+            self._class_weight_counts = counts
+        data = TrainingData(
+            X,
+            from_numpy(encoded, xp, device),
+            from_numpy(weights, xp, device),
+            labels=labels,
+            label_index=label_index,
+            metadata=None
+            if sample_weight is None
+            else {"sample_weight": sample_weight},
         )
-        if validation is not None:
-            validation = validation_set(
-                self, *validation, X.dtype, xp, device, class_weights
+        if has_validation:
+            validation = self._validation_set(
+                *validation, X.dtype, xp, device, targets, class_weights
             )
-        y, sample_weight = (from_numpy(a, xp, device) for a in (y, sample_weight))
+        else:
+            validation = None
         layer_sizes = [X.shape[1], *self._hidden_layer_sizes(), self.n_outputs_]
         if continuing:
             self._check_continuation(layer_sizes)
@@ -167,10 +189,9 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
         else:
             rng = check_random_state(self.random_state)
             self._initialize(layer_sizes, rng, X.dtype, xp, device)
-        data = (X, y, labels, sample_weight, label_index, callback_metadata)
-        self._train(data, validation, rng, incremental, interrupt)
+        params = self._training_parameters(xp, device)
+        self._train(params, data, validation, targets, rng, incremental, interrupt)
         self._rng_state = rng.get_state()
-        return self
 
     def _check_namespace(self, X, continuing, incremental, has_validation):
         """The namespace and device of the call: X's, the model's when continuing."""
@@ -186,6 +207,40 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
             )
         return xp, device
 
+    def _validation_set(self, X_val, y_val, sample_weight_val, dtype, xp, device, *t):
+        """``X_val`` checked as ``X`` is, ``y_val`` by the call's targets."""
+        targets, class_weights = t
+        _validation.check_namespace(X_val, xp, device)
+        given = X_val
+        X_val = check_array(
+            X_val,
+            accept_sparse=["csr", "csc"],
+            dtype=float_dtypes(xp, device),
+            input_name="X_val",
+            estimator=self,
+        )
+        if X_val.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X_val has {X_val.shape[1]} features, but {type(self).__name__} "
+                f"was fitted on X with {self.n_features_in_} features."
+            )
+        # feature names, checked against those of X (a warning, as for predict)
+        validate_data(self, given, skip_check_array=True, reset=False)
+        if X_val.dtype != dtype:
+            X_val = astype(X_val, dtype, xp)
+        if sp.issparse(X_val) and X_val.format != "csr":
+            X_val = X_val.tocsr()
+        labels, y, weight = targets.validation(
+            asnumpy(y_val),
+            asnumpy(sample_weight_val),
+            X_val.shape[0],
+            numpy_dtype(dtype),
+            class_weights,
+        )
+        return _validation.validation_set(
+            X_val, labels, y, weight, sample_weight_val, xp, device
+        )
+
     def _hidden_layer_sizes(self):
         hidden = self.hidden_layer_sizes
         hidden = [hidden] if isinstance(hidden, Integral) else list(hidden)
@@ -196,110 +251,37 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
             )
         return [int(h) for h in hidden]
 
-    def _encode_targets(self, y, classes, incremental, continuing, dtype):
-        """The network's targets and each sample's class index (see ``_targets``).
-
-        A first call sets ``classes_``, ``n_outputs_`` and ``out_activation_``;
-        a continuing one checks ``y`` against them.
-        """
-        y, multilabel = _targets.check_targets(y, type(self).__name__)
-        if not continuing:
-            if incremental and classes is None:
-                raise ValueError(
-                    "classes must be passed on the first call to partial_fit."
-                )
-            all_classes = _targets.classes_of_first_call(y, multilabel, classes)
-        else:
-            if multilabel != (self._target_type == _targets.MULTILABEL):
-                trained = "multilabel" if not multilabel else "single-label"
-                raise ValueError(
-                    f"The model was trained on {trained} targets, but y is "
-                    f"{'' if multilabel else 'not '}a multilabel indicator matrix."
-                )
-            all_classes = self.classes_
-            if classes is not None and not np.array_equal(
-                np.unique(classes), self.classes_
-            ):
-                raise ValueError(
-                    f"classes={_targets.format_labels(np.unique(classes))} is not the "
-                    "same as on the first call to partial_fit, which was "
-                    f"{_targets.format_labels(self.classes_)}."
-                )
-        if continuing and not incremental and not multilabel:
-            present = np.unique(y)
-            if not np.array_equal(present, all_classes):
-                raise ValueError(
-                    "warm_start can only be used where `y` has the same classes "
-                    "as in the previous call to fit. Previously got "
-                    f"{_targets.format_labels(all_classes)}, `y` has "
-                    f"{_targets.format_labels(present)}."
-                )
-        encoded, label_index = _targets.encode(y, all_classes, multilabel, dtype)
-        if not continuing:
-            self.classes_ = all_classes
-            self._target_type = _targets.MULTILABEL if multilabel else "single"
-            self.n_outputs_ = encoded.shape[1]
-            self.out_activation_ = _targets.output_activation(
-                multilabel, len(all_classes), self.loss
-            )
-        return encoded, label_index
-
-    def _effective_sample_weight(
-        self, sample_weight, n_samples, dtype, label_index, incremental
-    ):
-        """Sample weights times class weights: a new array, never the caller's.
-
-        Also returns the weight of each class (None without ``class_weight``).
-        """
-        sample_weight = _targets.sample_weights(sample_weight, n_samples, dtype)
-        if self.class_weight is None:
-            return sample_weight, None
-        counts = getattr(self, "_class_weight_counts", None) if incremental else None
-        weights, counts = _targets.class_weights(
-            self.class_weight, self.classes_, label_index, sample_weight, counts
-        )
-        if incremental:
-            # partial_fit's "balanced" weights use the counts of every call so far
-            self._class_weight_counts = counts
-        sample_weight = _targets.apply_class_weights(
-            sample_weight, weights, label_index, self.class_weight
-        )
-        return sample_weight, weights
-
-    def _initialize(self, layer_sizes, rng, dtype, xp=np, device=None):
+    def _initialize(self, layer_sizes, rng, dtype, xp, device):
         self.n_layers_ = len(layer_sizes)
-        # drawn with NumPy, then moved: a seed gives the same weights everywhere
-        coefs, intercepts = init_parameters(
-            layer_sizes, self.weight_init, rng, numpy_dtype(dtype)
+        # drawn with NumPy and packed on the host, then moved in one piece: a
+        # seed gives the same weights everywhere
+        host = Parameters.packed(
+            *init_parameters(layer_sizes, self.weight_init, rng, numpy_dtype(dtype)),
+            self.fit_intercept,
+            xp=np,
         )
-        self.coefs_ = [from_numpy(c, xp, device) for c in coefs]
-        self.intercepts_ = [from_numpy(b, xp, device) for b in intercepts]
+        params = Parameters.from_flat(
+            from_numpy(host.flat, xp, device),
+            layer_sizes,
+            self.fit_intercept,
+            xp=xp,
+            device=device,
+        )
+        self._adopt_parameters(params)
         # whether intercepts_ are trained and used (fixed at a fresh start)
         self._with_intercepts = bool(self.fit_intercept)
-        self.n_iter_ = 0
-        self.t_ = 0
-        self.loss_ = None
-        self.loss_curve_ = []
+        self.n_iter_, self.t_, self.loss_, self.loss_curve_ = 0, 0, None, []
         self._no_improvement_count = 0
-        self._reset_monitoring()
-        self.validation_scores_ = self.validation_loss_curve_ = None
-        self._validation_seed = int(rng.randint(np.iinfo(np.int32).max))
-        self._optimizer_state = self._new_optimizer_state(dtype)
-
-    def _reset_monitoring(self):
-        """The best monitored value: the loss, or the validation score."""
         self.best_loss_ = None if self.early_stopping else np.inf
         self.best_validation_score_ = -np.inf if self.early_stopping else None
+        self.validation_scores_ = self.validation_loss_curve_ = None
+        self._validation_seed = int(rng.randint(np.iinfo(np.int32).max))
+        self._optimizer_state = None
 
-    def _new_optimizer_state(self, dtype):
-        n_trained = sum(size(c) for c in self.coefs_)
-        if self._with_intercepts:
-            n_trained += sum(size(b) for b in self.intercepts_)
-        xp = model_namespace(self.coefs_[0])
-        device = None if is_numpy(xp) else self.coefs_[0].device
-        return init_state(
-            self.solver, n_trained, dtype, self.learning_rate_init, xp, device
-        )
+    def _adopt_parameters(self, params):
+        """``coefs_`` and ``intercepts_`` become the views of ``params``."""
+        self._parameters = params
+        self.coefs_, self.intercepts_ = params.coefs, params.intercepts
 
     def _check_continuation(self, layer_sizes):
         current = [self.coefs_[0].shape[0]] + [c.shape[1] for c in self.coefs_]
@@ -315,143 +297,104 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
                 f"the model was trained with fit_intercept={self._with_intercepts}. "
                 "Set warm_start=False to start afresh."
             )
-        if self.out_activation_ == "softmax" and self.loss != "log_loss":
-            raise ValueError(
-                f"Cannot continue training with loss={self.loss!r}: the model has a "
-                "softmax output, trained with loss='log_loss'. Set warm_start=False "
-                "to start afresh."
-            )
-        state = self._optimizer_state
-        if state["solver"] != self.solver:
-            self._optimizer_state = self._new_optimizer_state(self.coefs_[0].dtype)
-        elif state["learning_rate_init"] != self.learning_rate_init:
-            # a new learning_rate_init takes effect; the moments are kept
-            state["learning_rate_init"] = float(self.learning_rate_init)
-            state["learning_rate"] = float(self.learning_rate_init)
         if self.early_stopping != (self.best_validation_score_ is not None):
-            self._reset_monitoring()
+            # the monitored value changes: its best so far means nothing now
+            self.best_loss_ = None if self.early_stopping else np.inf
+            self.best_validation_score_ = -np.inf if self.early_stopping else None
 
-    def _pack_parameters(self):
-        """The trained slice of the flat parameter vector (see ``_parameters``).
+    def _training_parameters(self, xp, device):
+        """The parameters packed in one flat vector, the model's own views.
 
-        ``coefs_`` and ``intercepts_`` become views of one vector, and the
-        optimizer's arrays vectors of the same layout, unless they already
-        are; arrays that are read-only (memory-mapped) or from an earlier
-        version's pickle are copied, never written.
+        Training goes on in the vector of the last call when ``coefs_`` and
+        ``intercepts_`` are still its views; otherwise (a loaded or
+        memory-mapped model, replaced arrays) they are packed afresh, by
+        copying: arrays loaded from a file are never written.
         """
-        xp = model_namespace(self.coefs_[0])
-        flat, packed = flat_vector(self.coefs_, self.intercepts_, xp)
-        if packed:
-            sizes = [self.coefs_[0].shape[0]] + [c.shape[1] for c in self.coefs_]
-            shapes = layer_shapes(sizes)
-            self.coefs_, self.intercepts_ = unflatten(flat, *shapes, xp)
-        state = self._optimizer_state
-        keys = state_arrays(state) + [
-            k for k, v in state.items() if isinstance(v, list)
-        ]
-        for key in keys if is_numpy(xp) else []:
-            value = state[key]
-            if isinstance(value, list):
-                value = np.concatenate([a.ravel() for a in value])
-            state[key] = value if value.flags.writeable else value.copy()
-        n_trained = flat.shape[0] if self._with_intercepts else n_coefs(self.coefs_)
-        return flat[:n_trained]
-
-    def _schedule(self, incremental):
-        """The cosine schedule runs over each fit's ``max_iter`` epochs, and
-        over the first ``max_iter`` calls of ``partial_fit``."""
-        state = self._optimizer_state
-        if self.learning_rate != "cosine":
-            stop_cosine(state)
-        elif not incremental or "cosine_epochs" not in state:
-            start_cosine(state, self.max_iter)
-
-    def _optimizer(self):
-        xp = model_namespace(self.coefs_[0])
-        if self.solver == "sgd":
-            return SGD(
-                self._optimizer_state,
-                self.momentum,
-                self.nesterovs_momentum,
-                self.learning_rate,
-                self.power_t,
-                verbose=self.verbose,
+        params = self.__dict__.get("_parameters")
+        if params is None or not params.owns(self.coefs_, self.intercepts_):
+            params = Parameters.packed(
+                self.coefs_,
+                self.intercepts_,
+                self._with_intercepts,
                 xp=xp,
+                device=device,
             )
-        return Adam(
-            self._optimizer_state, self.beta_1, self.beta_2, self.epsilon, xp=xp
-        )
+            self._adopt_parameters(params)
+        return params
 
     # ------------------------------------------------------------- training
 
-    def _train(self, data, validation, rng, incremental, interrupt):
-        """Run the epochs of one call to fit or partial_fit; record the outcome.
-
-        ``data`` is ``(X, y, labels, sample_weight, label_index, metadata)``:
-        the network's inputs and targets, the caller's labels, the effective
-        sample weights, each sample's class index, and the metadata the
-        callbacks see. ``validation`` is the checked ``X_val`` (a
-        ``_validation.ValidationSet``) or None.
-        """
-        X, y, labels, sample_weight, _, metadata = data
-        params = self._pack_parameters()
-        self._schedule(incremental)
-        optimizer = self._optimizer()
-        network = Network(
-            self.coefs_,
-            self.intercepts_ if self._with_intercepts else None,
-            self.out_activation_,
-            self.loss,
-            self.alpha,
+    def _train(self, params, data, validation, targets, rng, incremental, interrupt):
+        """Run the epochs of one call to fit or partial_fit; record the outcome."""
+        xp, device = params.xp, params.device
+        self._optimizer_state = state_for_call(
+            self._optimizer_state,
+            self.solver,
+            params.n_trained,
+            params.dtype,
+            self.learning_rate_init,
+            xp=xp,
+            device=device,
         )
-        train_index = None
+        settings = {name: getattr(self, name) for name in _OPTIMIZER_SETTINGS}
+        optimizer = make_optimizer(self._optimizer_state, settings, xp=xp)
+        optimizer.start(incremental, self.max_iter)
+        objective = Objective(self.loss, self.out_activation_, self.alpha)
         if self.early_stopping and validation is None:
-            train_index, validation = held_out(self, data)
-        start_validation_record(self, validation)
-        monitor = self._monitor(optimizer, params, validation)
-        monitor.can_stop = not incremental
+            data, validation = _validation.held_out(
+                data, self.validation_fraction, self._validation_seed
+            )
+        scorer = None
+        if validation is not None:
+            scorer = _validation.scorer(
+                validation,
+                lambda X: predict_output(params, X, self.out_activation_),
+                targets.score,
+                objective.data_term,
+                xp,
+            )
         n_epochs = 1 if incremental else self.max_iter
-        seen = training_rows(X, labels, metadata, train_index)
+        seen = _validation.training_rows(data)
         context = begin_fit(self, n_epochs, validation is not None, *seen)
-        rules = self._rules(monitor, validation, context, seen, interrupt)
-
-        n_train = X.shape[0] if train_index is None else len(train_index)
+        rules = self._rules(params, optimizer, validation, incremental, context, seen)
         batch_size = 200 if self.batch_size == "auto" else self.batch_size
-        trainer = Trainer(
-            network,
-            params,
-            optimizer,
-            X,
-            y,
-            sample_weight,
-            min(batch_size, n_train),
-            chance_loss(self.loss, self.out_activation_, self.n_outputs_),
-        )
+        trainer = Trainer(params, objective, optimizer, min(batch_size, data.n_train))
         result = trainer.run(
+            data,
             n_epochs,
-            rules,
+            [*rules, interrupt],
             samples_seen=self.t_,
             rng=rng,
-            train_index=train_index,
             shuffle=self.shuffle,
+            scorer=scorer,
         )
-        self._record(result, monitor, incremental)
+        self._record(result, validation is not None, incremental)
         end_fit(context, self, *seen)
 
-    def _rules(self, monitor, validation, context, seen, interrupt):
-        """The rules of a call (see ``_training``), in the order they act.
-
-        The monitor of convergence first, then the validation scores
-        recorded without early stopping, the verbose line and the callbacks,
-        which all see the epoch's scores; the time budget and Ctrl-C last.
-        """
-        rules = [monitor]
-        if validation is not None and not self.early_stopping:
-            score = validation_score(self, validation)
-            rules.append(Monitor(score, self.validation_scores_))
+    def _rules(self, params, optimizer, validation, incremental, context, seen):
+        """The rules of a call (see ``_training``), each from the parameter
+        that turns it on; Ctrl-C's is added by ``_fit``."""
+        plateau = {
+            "optimizer": optimizer,
+            "tol": self.tol,
+            "n_iter_no_change": self.n_iter_no_change,
+            "count": self._no_improvement_count,
+            "can_stop": not incremental,
+        }
+        if self.early_stopping:
+            resume = bool(self.validation_scores_)
+            rules = [
+                EarlyStopping(
+                    params,
+                    resume_best=resume,
+                    best=self.best_validation_score_,
+                    **plateau,
+                )
+            ]
+        else:
+            rules = [Plateau(**plateau, best=self.best_loss_)]
         if self.verbose:
-            scores, losses = self.validation_scores_, self.validation_loss_curve_
-            rules.append(Report(0, scores, losses))
+            rules.append(Report())
         if context is not None:
             callback_data = None if validation is None else validation.seen
             rules.append(
@@ -461,29 +404,9 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
             )
         if self.max_time is not None:
             rules.append(TimeBudget(self.max_time))
-        rules.append(interrupt)
         return rules
 
-    def _monitor(self, optimizer, params, validation):
-        """The rule that decides convergence: the loss plateau, or early stopping."""
-        plateau = {
-            "optimizer": optimizer,
-            "tol": self.tol,
-            "n_iter_no_change": self.n_iter_no_change,
-            "count": self._no_improvement_count,
-        }
-        if self.early_stopping:
-            return EarlyStopping(
-                validation_score(self, validation),
-                params,
-                self.validation_scores_,
-                xp=model_namespace(self.coefs_[0]),
-                best=self.best_validation_score_,
-                **plateau,
-            )
-        return Plateau(**plateau, best=self.best_loss_, reason="converged")
-
-    def _record(self, result, monitor, incremental):
+    def _record(self, result, has_validation, incremental):
         """Turn what the training engine did into fitted attributes and warnings.
 
         As in ``MLPClassifier``, ``n_iter_`` counts the epochs of this call
@@ -499,39 +422,57 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
                 "learning_rate_init; the input data may also contain large "
                 "values and need to be preprocessed (e.g. with StandardScaler)."
             )
-        self.n_iter_ = len(result.epoch_losses)
+        self.n_iter_ = result.n_epochs
         self.loss_curve_.extend(float(loss) for loss in result.epoch_losses)
         if self.loss_curve_:
             self.loss_ = self.loss_curve_[-1]
         self.t_ = result.samples_seen
-        self._no_improvement_count = monitor.count
-        if self.early_stopping:
-            self.best_validation_score_ = monitor.best
-        else:
-            self.best_loss_ = monitor.best
+        if result.best is not None:
+            self._no_improvement_count = result.no_improvement_count
+            if self.early_stopping:
+                self.best_validation_score_ = result.best
+            else:
+                self.best_loss_ = result.best
+        self._record_validation(result, has_validation)
         self.stop_reason_ = result.stop_reason or (
             "partial_fit" if incremental else "max_iter"
         )
         self._warn_on_stop()
 
-    def _fitted_attributes(self, epoch_losses):
-        """The attributes of a model stopped now, after these epochs of the call.
+    def _record_validation(self, result, has_validation):
+        """``validation_scores_`` and ``validation_loss_curve_``: lists for a
+        call with validation data, extended by warm-started calls; else None."""
+        if not has_validation:
+            self.validation_scores_ = self.validation_loss_curve_ = None
+            return
+        scores = self.validation_scores_ or []
+        losses = getattr(self, "validation_loss_curve_", None)
+        if losses is None:
+            # none yet, or a model pickled before validation losses were recorded
+            losses = [np.nan] * len(scores)
+        self.validation_scores_ = scores + result.validation_scores
+        self.validation_loss_curve_ = losses + result.validation_losses
+
+    def _fitted_attributes(self, record):
+        """The attributes of a model stopped now, after this call's ``record``.
 
         What scikit-learn's callbacks get as their ``fitted_estimator``
         (copies: training goes on in place).
         """
-        curve = self.loss_curve_ + [float(loss) for loss in epoch_losses]
-        xp = model_namespace(self.coefs_[0])
+        xp = self._parameters.xp
+        curve = self.loss_curve_ + [float(loss) for loss in record.epoch_losses]
         attributes = {
             "coefs_": [copy(coef, xp) for coef in self.coefs_],
             "intercepts_": [copy(intercept, xp) for intercept in self.intercepts_],
-            "n_iter_": len(epoch_losses),
+            "n_iter_": record.n_epochs,
             "loss_curve_": curve,
             "loss_": curve[-1] if curve else None,
         }
-        if self.validation_scores_ is not None:
-            attributes["validation_scores_"] = list(self.validation_scores_)
-            attributes["validation_loss_curve_"] = list(self.validation_loss_curve_)
+        if record.validation_scores:
+            scores = self.validation_scores_ or []
+            losses = self.validation_loss_curve_ or [np.nan] * len(scores)
+            attributes["validation_scores_"] = scores + record.validation_scores
+            attributes["validation_loss_curve_"] = losses + record.validation_losses
         return attributes
 
     def _warn_on_stop(self):
@@ -539,86 +480,27 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
 
     # -------------------------------------------------------------- predict
 
-    def _forward_output(self, X):
-        """Raw outputs of the network for validated X.
-
-        Dense X goes through in blocks of rows, so that the hidden activations
-        of a large X never all sit in memory at once. X is checked to be
-        finite on the first layer's product, which is smaller than X.
-        """
+    def _output(self, X):
+        """The network's outputs for validated X (finiteness checked on the
+        first layer's product, which is smaller than X)."""
         xp = model_namespace(self.coefs_[0])
-        X, coefs, intercepts = self._prediction_arrays(X, xp)
+        params = Parameters.of(
+            self.coefs_, self.intercepts_, self._with_intercepts, xp=xp
+        )
 
-        def outputs(X_rows):
-            def check_input(product):
-                if not math.isfinite(float(xp.sum(product))):
-                    assert_all_finite(
-                        X_rows, input_name="X", estimator_name=type(self).__name__
-                    )
+        def check_input(rows, product):
+            if not math.isfinite(float(xp.sum(product))):
+                assert_all_finite(
+                    rows, input_name="X", estimator_name=type(self).__name__
+                )
 
-            layers = forward(
-                X_rows,
-                coefs,
-                intercepts,
-                self.out_activation_,
-                check_input=check_input,
-                xp=xp,
-            )
-            return layers[-1]
-
-        # features so large that a product overflows give +-inf pre-activations,
-        # which the sigmoid and softmax map to 0 and 1: no warning for those
-        with np.errstate(over="ignore", invalid="ignore"):
-            if sp.issparse(X) or X.shape[0] <= _PREDICT_BLOCK:
-                output = outputs(X)
-            else:
-                dtype = xp.result_type(X.dtype, coefs[0].dtype)
-                device = getattr(coefs[0], "device", None)
-                output = empty((X.shape[0], self.n_outputs_), dtype, xp, device)
-                for rows in gen_batches(X.shape[0], _PREDICT_BLOCK):
-                    output[rows, ...] = outputs(X[rows, ...])
-        if bool(xp.any(xp.isnan(output))):
-            # inf - inf inside a product: no meaningful prediction exists
-            raise ValueError(
-                f"X has values so large that the network's products overflow "
-                f"in {output.dtype}; scale the features (e.g. with StandardScaler)."
-            )
-        return output
-
-    def _prediction_arrays(self, X, xp):
-        """X and the parameters in one dtype, the wider (NumPy promotes alone)."""
-        coefs = self.coefs_
-        intercepts = self.intercepts_ if self._with_intercepts else None
-        if is_numpy(xp) or X.dtype == coefs[0].dtype:
-            return X, coefs, intercepts
-        # the standard's products want one dtype: promote as NumPy does
-        dtype = xp.result_type(X.dtype, coefs[0].dtype)
-        coefs = [astype(c, dtype, xp) for c in coefs]
-        if intercepts is not None:
-            intercepts = [astype(b, dtype, xp) for b in intercepts]
-        return astype(X, dtype, xp), coefs, intercepts
-
-    def _predict(self, X):
-        output = self._forward_output(X)
-        multilabel = self._target_type == _targets.MULTILABEL
-        return _targets.decode(output, self.classes_, multilabel)
-
-    def _predict_proba(self, X):
-        output = self._forward_output(X)
-        multilabel = self._target_type == _targets.MULTILABEL
-        return _targets.probabilities(output, multilabel, self.out_activation_)
-
-    def _predict_log_proba(self, X):
-        proba = self._predict_proba(X)
-        xp = model_namespace(proba)
-        with np.errstate(divide="ignore"):
-            return elementwise("log", proba, out=proba, xp=xp)
+        return predict_output(params, X, self.out_activation_, check_input)
 
     def _validate_predict_data(self, X, method="predict"):
         check_is_fitted(self)
         check_same_namespace(X, self, method)
         xp, device = namespace_and_device(X)
-        # finiteness is checked on the first layer's product (_forward_output)
+        # finiteness is checked on the first layer's product (_output)
         return validate_data(
             self,
             X,
@@ -629,8 +511,10 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
         )
 
     def __getstate__(self):
-        # a copy: on Python >= 3.11 the base class returns the live __dict__
+        # a copy: on Python >= 3.11 the base class returns the live __dict__;
+        # the parameters' owner is rebuilt by the next training call
         state = dict(super().__getstate__())
+        state.pop("_parameters", None)
         state["_sklearn_sigmoid_mlp_version"] = __version__
         return state
 

@@ -26,7 +26,7 @@ class BatchIterator:
     namespace ``xp`` by its ``take``.
     """
 
-    def __init__(self, X, y, sample_weight, batch_size, xp=np):
+    def __init__(self, X, y, sample_weight, batch_size, *, xp):
         self.X, self.y, self.sample_weight = X, y, sample_weight
         self.batch_size, self.xp = batch_size, xp
         self.buffer = None

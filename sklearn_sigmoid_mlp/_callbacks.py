@@ -27,7 +27,7 @@ needed.
 
 import sklearn
 
-from ._training import Rule
+from ._training import Rule, TrainingResult
 
 try:
     from sklearn.callback import CallbackSupportMixin
@@ -123,16 +123,17 @@ class EpochCallbacks(Rule):
         ``(X_val, y_val, metadata_val)`` given to the validation tasks' hooks;
         None without validation data.
     fitted_attributes : callable
-        ``fitted_attributes(epoch_losses)``: the fitted attributes of a model
-        stopped now, given this call's epoch losses so far; called only when
-        a callback asks for the fitted model.
+        ``fitted_attributes(record)``: the fitted attributes of a model
+        stopped now, given this call's record so far (a
+        :class:`~._training.TrainingResult`); called only when a callback
+        asks for the fitted model.
     """
 
     def __init__(self, context, estimator, training, validation, fitted_attributes):
         self.context, self.estimator = context, estimator
         self.training, self.validation = training, validation
         self.fitted_attributes = fitted_attributes
-        self.epoch_losses, self.open_task = [], None
+        self.open_task = None
 
     def _task(self, name, data):
         X, y, metadata = data
@@ -142,30 +143,34 @@ class EpochCallbacks(Rule):
         )
         return task
 
-    def _end(self, task, data):
+    def _end(self, task, data, result):
         X, y, metadata = data
-        losses = list(self.epoch_losses)
+        # the record as it is now: training goes on in the same lists
+        record = TrainingResult(
+            epoch_losses=list(result.epoch_losses),
+            validation_scores=list(result.validation_scores),
+            validation_losses=list(result.validation_losses),
+        )
         return task.call_on_fit_task_end(
             estimator=self.estimator,
             X=X,
             y=y,
             metadata=metadata,
-            reconstruction_attributes=lambda: self.fitted_attributes(losses),
+            reconstruction_attributes=lambda: self.fitted_attributes(record),
         )
 
-    def before_epoch(self):
+    def before_epoch(self, result):
         self.open_task = self._task(EPOCH_TASK, self.training)
 
-    def after_epoch(self, epoch_loss):
-        self.epoch_losses.append(epoch_loss)
+    def after_epoch(self, result):
         task, self.open_task = self.open_task, None
-        stop = self._end(task, self.training)
+        stop = self._end(task, self.training, result)
         if self.validation is not None:
             task = self._task(VALIDATION_TASK, self.validation)
-            stop = self._end(task, self.validation) or stop
+            stop = self._end(task, self.validation, result) or stop
         return "callback" if stop else None
 
-    def end(self, stop_reason):
+    def end(self, result):
         if self.open_task is not None:
             # an epoch cut short (Ctrl-C, the time budget, divergence) before
             # it counted: its task ends empty, so every begin has its end

@@ -1,6 +1,8 @@
 """The scikit-learn estimator: its parameters and public methods.
 
-The work is done behind it, in :mod:`._base` and the modules it calls.
+What depends on labels is here and in :mod:`._targets`; the training and
+the forward pass are the base class's (:mod:`._base`) and the modules it
+calls.
 """
 
 from numbers import Integral, Real
@@ -10,8 +12,11 @@ import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 
+from . import _targets
+from ._array_api import model_namespace
 from ._base import BaseSigmoidMLP
 from ._notebook import NOTEBOOK_PARAMS
+from ._xp import elementwise
 
 __all__ = ["NOTEBOOK_PARAMS", "SigmoidMLPClassifier"]
 
@@ -537,7 +542,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         ... ).predict(X[[0, 50]])
         array(['setosa', 'versicolor'], dtype='<U10')
         """
-        return self._predict(self._validate_predict_data(X, "predict"))
+        X = self._validate_predict_data(X, "predict")
+        return self._fitted_targets().decode(self._output(X))
 
     def predict_proba(self, X):
         """Probability estimates.
@@ -568,7 +574,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         >>> proba.shape, proba.sum(axis=1).round(6).min()
         ((178, 3), np.float64(1.0))
         """
-        return self._predict_proba(self._validate_predict_data(X, "predict_proba"))
+        X = self._validate_predict_data(X, "predict_proba")
+        return self._fitted_targets().probabilities(self._output(X))
 
     def predict_log_proba(self, X):
         """Logarithm of the probability estimates.
@@ -598,8 +605,34 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         >>> bool(np.allclose(np.exp(log_proba).sum(axis=1), 1))
         True
         """
-        return self._predict_log_proba(
-            self._validate_predict_data(X, "predict_log_proba")
+        X = self._validate_predict_data(X, "predict_log_proba")
+        proba = self._fitted_targets().probabilities(self._output(X))
+        with np.errstate(divide="ignore"):
+            return elementwise("log", proba, out=proba, xp=model_namespace(proba))
+
+    # ------------------------------------------------------------- targets
+
+    def _targets_of_call(self, y, classes, incremental, fitted):
+        """The checked labels of a training call and their targets."""
+        return _targets.targets_of_call(
+            y, classes, self.loss, self.class_weight, fitted, incremental
+        )
+
+    def _adopt_targets(self, targets):
+        """A first call's targets become fitted attributes."""
+        self.classes_ = targets.classes
+        self._target_type = targets.target_type
+        self.n_outputs_ = targets.n_outputs
+        self.out_activation_ = targets.out_activation
+
+    def _fitted_targets(self):
+        """The targets of the fitted model."""
+        return _targets.ClassTargets(
+            self.classes_,
+            self._target_type == _targets.MULTILABEL,
+            self.loss,
+            self.class_weight,
+            out_activation=self.out_activation_,
         )
 
     def __sklearn_tags__(self):

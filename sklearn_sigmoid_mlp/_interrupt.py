@@ -58,8 +58,8 @@ class Interrupt(Rule):
             Interrupt._stopped_last = self.raised
         return False
 
-    def after_batch(self):
+    def after_batch(self, result):
         return "interrupted" if self.raised else None
 
-    def after_epoch(self, epoch_loss):
-        return self.after_batch()
+    def after_epoch(self, result):
+        return self.after_batch(result)

@@ -1,8 +1,8 @@
 """Loss functions and their gradients at the output layer.
 
 Plain NumPy, no scikit-learn; every function takes the array namespace ``xp``
-of its arrays (NumPy by default, see :mod:`._xp`). Each loss is a weighted
-mean over samples of a per-sample loss ``L_i``::
+of its arrays (the ``numpy`` module for NumPy arrays, see :mod:`._xp`). Each
+loss is a weighted mean over samples of a per-sample loss ``L_i``::
 
     loss = sum_i w_i * L_i / sum_i w_i
 
@@ -18,6 +18,8 @@ output layer's pre-activation. For the log-loss with its matching output
 activation it is ``p - y``; for the squared error through a sigmoid it is
 ``2 * (p - y) / n_outputs * p * (1 - p)``, exactly the notebook's ``error3``.
 """
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -48,7 +50,7 @@ def _row_sums_of_squares(a, xp):
     return xp.sum(a * a, axis=1)
 
 
-def log_loss(y_true, y_prob, sample_weight=None, xp=np):
+def log_loss(y_true, y_prob, sample_weight=None, *, xp):
     """Cross-entropy of a softmax output (multiclass).
 
     Parameters
@@ -60,8 +62,8 @@ def log_loss(y_true, y_prob, sample_weight=None, xp=np):
         stays finite when they saturate.
     sample_weight : ndarray of shape (n_samples,), default=None
         Sample weights.
-    xp : namespace, default=numpy
-        The namespace of the arrays.
+    xp : namespace
+        The namespace of the arrays (``numpy`` for NumPy arrays).
 
     Returns
     -------
@@ -72,14 +74,14 @@ def log_loss(y_true, y_prob, sample_weight=None, xp=np):
     --------
     >>> import numpy as np
     >>> from sklearn_sigmoid_mlp._losses import log_loss
-    >>> round(log_loss(np.array([[1.0, 0.0]]), np.array([[0.5, 0.5]])), 6)
+    >>> round(log_loss(np.array([[1.0, 0.0]]), np.array([[0.5, 0.5]]), xp=np), 6)
     0.693147
     """
     per_sample = -_row_sums(y_true * xp.log(_clipped(y_prob, xp)), xp)
     return _weighted_mean(per_sample, sample_weight, xp)
 
 
-def binary_log_loss(y_true, y_prob, sample_weight=None, xp=np):
+def binary_log_loss(y_true, y_prob, sample_weight=None, *, xp):
     """Binary cross-entropy of logistic outputs, summed over the outputs.
 
     Parameters
@@ -92,8 +94,8 @@ def binary_log_loss(y_true, y_prob, sample_weight=None, xp=np):
         clipped like :func:`log_loss`'s.
     sample_weight : ndarray of shape (n_samples,), default=None
         Weights of the samples in the mean; None weighs them equally.
-    xp : namespace, default=numpy
-        The namespace of the arrays.
+    xp : namespace
+        The namespace of the arrays (``numpy`` for NumPy arrays).
 
     Returns
     -------
@@ -106,7 +108,7 @@ def binary_log_loss(y_true, y_prob, sample_weight=None, xp=np):
 
     >>> import numpy as np
     >>> from sklearn_sigmoid_mlp._losses import binary_log_loss
-    >>> round(binary_log_loss(np.array([[1.0, 0.0]]), np.full((1, 2), 0.5)), 6)
+    >>> round(binary_log_loss(np.array([[1.0, 0.0]]), np.full((1, 2), 0.5), xp=np), 6)
     1.386294
     """
     y_prob = _clipped(y_prob, xp)
@@ -116,7 +118,7 @@ def binary_log_loss(y_true, y_prob, sample_weight=None, xp=np):
     return _weighted_mean(per_sample, sample_weight, xp)
 
 
-def squared_error(y_true, y_prob, sample_weight=None, xp=np):
+def squared_error(y_true, y_prob, sample_weight=None, *, xp):
     """Squared error averaged over the outputs (the notebook's loss).
 
     Parameters
@@ -127,8 +129,8 @@ def squared_error(y_true, y_prob, sample_weight=None, xp=np):
         Logistic outputs.
     sample_weight : ndarray of shape (n_samples,), default=None
         Sample weights.
-    xp : namespace, default=numpy
-        The namespace of the arrays.
+    xp : namespace
+        The namespace of the arrays (``numpy`` for NumPy arrays).
 
     Returns
     -------
@@ -139,7 +141,7 @@ def squared_error(y_true, y_prob, sample_weight=None, xp=np):
     --------
     >>> import numpy as np
     >>> from sklearn_sigmoid_mlp._losses import squared_error
-    >>> squared_error(np.array([[1.0, 0.0]]), np.array([[0.5, 0.5]]))
+    >>> squared_error(np.array([[1.0, 0.0]]), np.array([[0.5, 0.5]]), xp=np)
     0.25
     """
     residual = y_prob - y_true
@@ -160,7 +162,7 @@ def loss_function(loss, out_activation):
     Returns
     -------
     function : callable
-        ``function(y_true, y_prob, sample_weight=None, xp=numpy) -> float``.
+        ``function(y_true, y_prob, sample_weight=None, *, xp) -> float``.
 
     Examples
     --------
@@ -173,7 +175,7 @@ def loss_function(loss, out_activation):
     return log_loss if out_activation == "softmax" else binary_log_loss
 
 
-def output_delta(loss, y_true, y_prob, out, xp=np):
+def output_delta(loss, y_true, y_prob, out, *, xp):
     """Gradient of the per-sample loss with respect to the output pre-activation.
 
     Parameters
@@ -187,8 +189,8 @@ def output_delta(loss, y_true, y_prob, out, xp=np):
         Outputs of the network.
     out : ndarray of shape (n_samples, n_outputs)
         Where NumPy writes the gradient.
-    xp : namespace, default=numpy
-        The namespace of the arrays.
+    xp : namespace
+        The namespace of the arrays (``numpy`` for NumPy arrays).
 
     Returns
     -------
@@ -201,7 +203,7 @@ def output_delta(loss, y_true, y_prob, out, xp=np):
     >>> import numpy as np
     >>> from sklearn_sigmoid_mlp._losses import output_delta
     >>> y, p = np.array([[1.0, 0.0]]), np.array([[0.5, 0.5]])
-    >>> output_delta("squared_error", y, p, out=np.empty_like(p))
+    >>> output_delta("squared_error", y, p, out=np.empty_like(p), xp=np)
     array([[-0.125,  0.125]])
     """
     if is_numpy(xp):
@@ -244,3 +246,49 @@ def chance_loss(loss, out_activation, n_outputs):
     if out_activation == "softmax":
         return float(np.log(n_outputs))
     return n_outputs * float(np.log(2))
+
+
+@dataclass(frozen=True)
+class Objective:
+    """What training minimises: a loss on the network's output, plus L2.
+
+    One object names the per-sample loss, the output activation it goes
+    with and the L2 strength ``alpha``. :func:`~._network.backward` reads
+    it; so do the validation losses and the divergence guard.
+
+    Parameters
+    ----------
+    loss : {"log_loss", "squared_error"}
+        The per-sample loss.
+    out_activation : {"softmax", "logistic"}
+        Activation of the output layer.
+    alpha : float, default=0.0
+        Strength of the L2 penalty on the weights.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sigmoid_mlp._losses import Objective
+    >>> objective = Objective("log_loss", "softmax", alpha=1e-4)
+    >>> round(objective.data_term(np.eye(2), np.full((2, 2), 0.5), xp=np), 6)
+    0.693147
+    >>> round(objective.chance_loss(10), 4)
+    2.3026
+    """
+
+    loss: str
+    out_activation: str
+    alpha: float = 0.0
+
+    def data_term(self, y_true, y_prob, sample_weight=None, *, xp):
+        """The weighted mean loss of the outputs ``y_prob``, without L2."""
+        function = loss_function(self.loss, self.out_activation)
+        return function(y_true, y_prob, sample_weight, xp=xp)
+
+    def output_delta(self, y_true, y_prob, out, *, xp):
+        """``dL_i / dz`` at the output layer (see :func:`output_delta`)."""
+        return output_delta(self.loss, y_true, y_prob, out, xp=xp)
+
+    def chance_loss(self, n_outputs):
+        """The loss of chance-level predictions (see :func:`chance_loss`)."""
+        return chance_loss(self.loss, self.out_activation, n_outputs)

@@ -14,14 +14,17 @@ Plain NumPy/SciPy, no scikit-learn. Notation, shared with the user guide:
 - ``deltas[i]`` is the gradient of the loss with respect to the
   pre-activation ``z`` of layer ``i``.
 
-The same :func:`forward` serves training and prediction. The training loop
-passes it, and :func:`backward`, buffers allocated once per batch size (see
-:func:`allocate_workspace`) so that no array is allocated per batch; without
-buffers both functions allocate what they need.
+The parameters come as one object, :class:`~._parameters.Parameters` (the
+weights, the biases if used, their namespace ``xp`` and device), and what is
+minimised as another, :class:`~._losses.Objective` (the loss, the output
+activation, L2). The same :func:`forward` serves training and prediction
+(:func:`predict_output` runs it over large inputs in blocks of rows). The
+training loop passes it, and :func:`backward`, buffers allocated once per
+batch size (see :func:`allocate_workspace`) so that no array is allocated per
+batch; without buffers both functions allocate what they need.
 
-Every function takes the array namespace ``xp`` of its arrays, NumPy by
-default (see :mod:`._xp`): the same code runs on NumPy and on any namespace of
-the array API standard (PyTorch, CuPy, array-api-strict), on its device. The
+The same code runs on NumPy and on any namespace of the array API standard
+(PyTorch, CuPy, array-api-strict), on the parameters' device. The
 NumPy/SciPy-specific operations (``out=`` products, sparse products) are in
 :func:`_matmul` and :func:`_column_sums`; with another namespace they return
 new arrays, and the buffers serve NumPy only. The gradients always land in
@@ -35,12 +38,11 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._activations import OUT_ACTIVATIONS, sigmoid, sigmoid_derivative
-from ._losses import loss_function, output_delta
 from ._parameters import layer_shapes, unflatten
 from ._xp import elementwise, empty, is_numpy, squared_norm, store, sum_all
 
 
-def _matmul(a, b, out=None, xp=np):
+def _matmul(a, b, out, xp):
     """``a @ b``, written into ``out`` by NumPy; ``a`` may be a SciPy sparse matrix."""
     if not is_numpy(xp):
         return a @ b
@@ -107,22 +109,16 @@ def init_parameters(layer_sizes, weight_init, random_state, dtype):
     return coefs, intercepts
 
 
-def allocate_workspace(layer_sizes, batch_size, dtype, xp=np, device=None):
+def allocate_workspace(params, batch_size):
     """Buffers for one batch of the forward and backward passes.
 
     Parameters
     ----------
-    layer_sizes : list of int
-        ``[n_features, *hidden_layer_sizes, n_outputs]``.
+    params : Parameters
+        The network (its layer sizes, dtype, namespace and device).
     batch_size : int
         Largest number of rows a batch will have; smaller batches use the
         leading rows of each buffer (see :func:`workspace_rows`).
-    dtype : dtype
-        Floating dtype of the network.
-    xp : namespace, default=numpy
-        The namespace of the network's arrays.
-    device : device, default=None
-        Their device (ignored by NumPy).
 
     Returns
     -------
@@ -138,18 +134,23 @@ def allocate_workspace(layer_sizes, batch_size, dtype, xp=np, device=None):
     --------
     >>> import numpy as np
     >>> from sklearn_sigmoid_mlp._network import allocate_workspace
-    >>> ws = allocate_workspace([4, 3, 2], 10, np.float32)
+    >>> from sklearn_sigmoid_mlp._parameters import Parameters
+    >>> params = Parameters.of(
+    ...     [np.ones((4, 3), np.float32), np.ones((3, 2), np.float32)],
+    ...     [np.zeros(3, np.float32), np.zeros(2, np.float32)], True, xp=np)
+    >>> ws = allocate_workspace(params, 10)
     >>> [a.shape for a in ws["activations"]], ws["grad_coefs"][0].dtype
     ([(10, 3), (10, 2)], dtype('float32'))
     """
+    layer_sizes, xp = params.layer_sizes, params.xp
     coef_shapes, intercept_shapes = layer_shapes(layer_sizes)
     fan_outs = layer_sizes[1:]
 
     def new(shape):
-        return empty(shape, dtype, xp, device)
+        return empty(shape, params.dtype, xp, params.device)
 
     grads = new(sum(math.prod(s) for s in coef_shapes + intercept_shapes))
-    grad_coefs, grad_intercepts = unflatten(grads, coef_shapes, intercept_shapes, xp)
+    grad_coefs, grad_intercepts = unflatten(grads, coef_shapes, intercept_shapes, xp=xp)
     return {
         "activations": [new((batch_size, n)) for n in fan_outs],
         "deltas": [new((batch_size, n)) for n in fan_outs],
@@ -175,15 +176,6 @@ def workspace_rows(workspace, n_rows):
     -------
     workspace : dict
         The same buffers; per-sample buffers sliced to ``n_rows`` rows.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_sigmoid_mlp._network import allocate_workspace, workspace_rows
-    >>> ws = allocate_workspace([4, 3, 2], 10, np.float64)
-    >>> rows = workspace_rows(ws, 7)
-    >>> rows["deltas"][0].shape, np.shares_memory(rows["deltas"][0], ws["deltas"][0])
-    ((7, 3), True)
     """
     rows = dict(workspace)
     for key in ("activations", "deltas", "derivatives"):
@@ -192,19 +184,15 @@ def workspace_rows(workspace, n_rows):
     return rows
 
 
-def forward(
-    X, coefs, intercepts, out_activation, activations=None, check_input=None, xp=np
-):
+def forward(params, X, out_activation, activations=None, check_input=None):
     """Forward pass: the activations of every layer.
 
     Parameters
     ----------
-    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
-        Input rows.
-    coefs : list of ndarray of shape (fan_in, fan_out)
-        Weight matrices.
-    intercepts : list of ndarray of shape (fan_out,) or None
-        Bias vectors; ``None`` for a network without bias terms.
+    params : Parameters
+        The weights, the biases if used, their namespace.
+    X : {array, sparse matrix} of shape (n_samples, n_features)
+        Input rows, in the namespace of ``params``.
     out_activation : {"softmax", "logistic"}
         Activation of the output layer.
     activations : list of ndarray, default=None
@@ -215,12 +203,10 @@ def forward(
         intercepts are added. Prediction uses it to check that ``X`` is finite
         on the product, far smaller than ``X`` itself: a NaN or an infinity in
         a row of ``X`` makes that row of the product non-finite.
-    xp : namespace, default=numpy
-        The namespace of ``X`` and of the parameters.
 
     Returns
     -------
-    activations : list of ndarray
+    activations : list of array
         ``[X, a_1, ..., a_L]``: the input, then every layer's output; the last
         one is the network's output.
 
@@ -228,16 +214,19 @@ def forward(
     --------
     >>> import numpy as np
     >>> from sklearn_sigmoid_mlp._network import forward
-    >>> coefs = [np.zeros((3, 2)), np.zeros((2, 2))]
-    >>> forward(np.ones((1, 3)), coefs, None, "softmax")[-1]
+    >>> from sklearn_sigmoid_mlp._parameters import Parameters
+    >>> params = Parameters.of([np.zeros((3, 2)), np.zeros((2, 2))],
+    ...                        [np.zeros(2), np.zeros(2)], False, xp=np)
+    >>> forward(params, np.ones((1, 3)), "softmax")[-1]
     array([[0.5, 0.5]])
     """
+    xp, coefs, intercepts = params.xp, params.coefs, params.used_intercepts
     if activations is None:
         activations = [None] * len(coefs)
     last = len(coefs) - 1
     outputs = [X]
     for i, weights in enumerate(coefs):
-        z = _matmul(outputs[i], weights, out=activations[i], xp=xp)
+        z = _matmul(outputs[i], weights, activations[i], xp)
         if i == 0 and check_input is not None:
             check_input(z)
         if intercepts is not None:
@@ -250,17 +239,13 @@ def forward(
 
 
 def backward(
+    params,
+    objective,
     y,
     activations,
-    coefs,
-    intercepts,
-    loss,
-    out_activation,
-    alpha=0.0,
     sample_weight=None,
     workspace=None,
     weight_gradients=True,
-    xp=np,
 ):
     """Backward pass: the objective and its gradients.
 
@@ -273,22 +258,17 @@ def backward(
 
     Parameters
     ----------
-    y : ndarray of shape (n_samples, n_outputs)
+    params : Parameters
+        The weights, the biases if used (no bias gradients are computed
+        otherwise), their namespace.
+    objective : Objective
+        The loss, the output activation and ``alpha``, the L2 penalty on the
+        weights (not on the intercepts).
+    y : array of shape (n_samples, n_outputs)
         Encoded targets (one-hot, or 0/1 per output).
-    activations : list of ndarray
+    activations : list of array
         From :func:`forward` on the same rows.
-    coefs : list of ndarray of shape (fan_in, fan_out)
-        Weight matrices.
-    intercepts : list of ndarray or None
-        Bias vectors; ``None`` when the network has none (no bias gradients
-        are computed then).
-    loss : {"log_loss", "squared_error"}
-        The per-sample loss.
-    out_activation : {"softmax", "logistic"}
-        Activation of the output layer.
-    alpha : float, default=0.0
-        L2 penalty on the weights (not on the intercepts).
-    sample_weight : ndarray of shape (n_samples,), default=None
+    sample_weight : array of shape (n_samples,), default=None
         Sample weights; None means all ones.
     workspace : dict, default=None
         Buffers from :func:`allocate_workspace` (sliced to ``n_samples`` rows);
@@ -298,51 +278,51 @@ def backward(
         Whether to form the weight gradients. Per-sample SGD sets it to False
         and applies ``activations[l].T @ deltas[l]`` itself as a rank-one
         update (:func:`~sklearn_sigmoid_mlp._optimizers.sgd_rank_one_step`).
-    xp : namespace, default=numpy
-        The namespace of the arrays.
 
     Returns
     -------
     objective : float
         ``J`` above.
-    grad_coefs : list of ndarray of shape (fan_in, fan_out) or None
+    grad_coefs : list of array of shape (fan_in, fan_out) or None
         ``dJ / dcoefs[l]``; None when ``weight_gradients`` is False.
-    grad_intercepts : list of ndarray of shape (fan_out,) or None
-        ``dJ / dintercepts[l]``; None when ``intercepts`` is None.
+    grad_intercepts : list of array of shape (fan_out,) or None
+        ``dJ / dintercepts[l]``; None for a network without biases.
 
     Examples
     --------
     >>> import numpy as np
+    >>> from sklearn_sigmoid_mlp._losses import Objective
     >>> from sklearn_sigmoid_mlp._network import backward, forward
+    >>> from sklearn_sigmoid_mlp._parameters import Parameters
     >>> X, y = np.ones((2, 3)), np.array([[1.0, 0.0], [0.0, 1.0]])
-    >>> coefs = [np.full((3, 2), 0.1), np.zeros((2, 2))]
-    >>> acts = forward(X, coefs, None, "softmax")
-    >>> J, grad_coefs, _ = backward(y, acts, coefs, None, "log_loss", "softmax")
+    >>> params = Parameters.of([np.full((3, 2), 0.1), np.zeros((2, 2))],
+    ...                        [np.zeros(2), np.zeros(2)], False, xp=np)
+    >>> acts = forward(params, X, "softmax")
+    >>> J, grad_coefs, _ = backward(
+    ...     params, Objective("log_loss", "softmax"), y, acts)
     >>> round(J, 6), grad_coefs[1].shape
     (0.693147, (2, 2))
     """
+    xp, coefs, alpha = params.xp, params.coefs, objective.alpha
     n_samples = y.shape[0]
     if workspace is None:
-        layer_sizes = [activations[0].shape[1]] + [w.shape[1] for w in coefs]
-        workspace = allocate_workspace(
-            layer_sizes, n_samples, coefs[0].dtype, xp, getattr(y, "device", None)
-        )
+        workspace = allocate_workspace(params, n_samples)
     deltas = workspace["deltas"]
     grad_coefs = workspace["grad_coefs"] if weight_gradients else None
-    grad_intercepts = None if intercepts is None else workspace["grad_intercepts"]
+    grad_intercepts = workspace["grad_intercepts"] if params.fit_intercept else None
     weight_sum = (
         n_samples if sample_weight is None else float(sum_all(sample_weight, xp))
     )
 
     output = activations[-1]
-    objective = loss_function(loss, out_activation)(y, output, sample_weight, xp=xp)
+    value = objective.data_term(y, output, sample_weight, xp=xp)
     if alpha:
         penalty = sum(squared_norm(w, xp) for w in coefs)
-        objective += 0.5 * alpha * float(penalty) / weight_sum
+        value += 0.5 * alpha * float(penalty) / weight_sum
 
     # dJ/dz at the output: each sample's dL_i/dz times w_i / sum(w)
     last = len(coefs) - 1
-    deltas[last] = output_delta(loss, y, output, out=deltas[last], xp=xp)
+    deltas[last] = objective.output_delta(y, output, out=deltas[last], xp=xp)
     if sample_weight is None:
         deltas[last] /= weight_sum
     else:
@@ -353,7 +333,7 @@ def backward(
         if grad_coefs is not None:
             store(
                 grad_coefs[i],
-                _matmul(activations[i].T, deltas[i], out=grad_coefs[i], xp=xp),
+                _matmul(activations[i].T, deltas[i], grad_coefs[i], xp),
             )
             if alpha:
                 grad_coefs[i] += elementwise(
@@ -372,8 +352,94 @@ def backward(
         # error sent back through the sigmoid of layer i: a * (1 - a) from the
         # stored activation (the input's gradient is never needed)
         if i > 0:
-            deltas[i - 1] = _matmul(deltas[i], coefs[i].T, out=deltas[i - 1], xp=xp)
+            deltas[i - 1] = _matmul(deltas[i], coefs[i].T, deltas[i - 1], xp)
             deltas[i - 1] *= sigmoid_derivative(
                 activations[i], out=workspace["derivatives"][i - 1], xp=xp
             )
-    return objective, grad_coefs, grad_intercepts
+    return value, grad_coefs, grad_intercepts
+
+
+#: Predictions go through dense X in blocks of this many rows.
+PREDICT_BLOCK = 4096
+
+
+def predict_output(
+    params, X, out_activation, check_input=None, block_rows=PREDICT_BLOCK
+):
+    """The network's output for X, computed in blocks of rows.
+
+    Dense X goes through in blocks of ``block_rows`` rows, so that the hidden
+    activations of a large X never all sit in memory at once; sparse X in one
+    pass. X and the parameters are computed in one dtype, the wider (NumPy
+    promotes alone; the standard's products want one dtype).
+
+    Parameters
+    ----------
+    params : Parameters
+        The network.
+    X : {array, sparse matrix} of shape (n_samples, n_features)
+        Input rows, in the namespace of ``params``.
+    out_activation : {"softmax", "logistic"}
+        Activation of the output layer.
+    check_input : callable, default=None
+        ``check_input(rows, product)``, called with each block of rows and
+        its first-layer product (see :func:`forward`).
+    block_rows : int, default=PREDICT_BLOCK
+        Rows per block.
+
+    Returns
+    -------
+    output : array of shape (n_samples, n_outputs)
+        The last layer's activations.
+
+    Raises
+    ------
+    ValueError
+        When a product overflowed into NaN (``inf - inf``): no meaningful
+        prediction exists.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sigmoid_mlp._network import forward, predict_output
+    >>> from sklearn_sigmoid_mlp._parameters import Parameters
+    >>> rng = np.random.RandomState(0)
+    >>> params = Parameters.of([rng.randn(3, 4), rng.randn(4, 2)],
+    ...                        [np.zeros(4), np.zeros(2)], True, xp=np)
+    >>> X = rng.randn(10, 3)
+    >>> blocks = predict_output(params, X, "softmax", block_rows=3)
+    >>> bool(np.allclose(blocks, forward(params, X, "softmax")[-1]))
+    True
+    """
+    xp = params.xp
+    if not is_numpy(xp) and X.dtype != params.dtype:
+        dtype = xp.result_type(X.dtype, params.dtype)
+        X, params = xp.astype(X, dtype), params.astype(dtype)
+
+    def outputs(rows):
+        check = None
+        if check_input is not None:
+
+            def check(product):
+                check_input(rows, product)
+
+        return forward(params, rows, out_activation, check_input=check)[-1]
+
+    # features so large that a product overflows give +-inf pre-activations,
+    # which the sigmoid and softmax map to 0 and 1: no warning for those
+    with np.errstate(over="ignore", invalid="ignore"):
+        if sp.issparse(X) or X.shape[0] <= block_rows:
+            output = outputs(X)
+        else:
+            dtype = xp.result_type(X.dtype, params.dtype)
+            n_outputs = params.layer_sizes[-1]
+            output = empty((X.shape[0], n_outputs), dtype, xp, params.device)
+            for start in range(0, X.shape[0], block_rows):
+                stop = min(start + block_rows, X.shape[0])
+                output[start:stop, ...] = outputs(X[start:stop, ...])
+    if bool(xp.any(xp.isnan(output))):
+        raise ValueError(
+            f"X has values so large that the network's products overflow "
+            f"in {output.dtype}; scale the features (e.g. with StandardScaler)."
+        )
+    return output

@@ -30,6 +30,7 @@ import numpy as np
 from ._activations import sigmoid
 from ._network import backward, forward
 from ._optimizers import sgd_rank_one_step
+from ._parameters import Parameters
 
 #: Rows per block: large enough for efficient matrix products, small enough
 #: that the per-sample correction ``gram[t, :t] @ pending[:t]`` stays cheap.
@@ -37,34 +38,23 @@ BLOCK_SIZE = 64
 
 
 def sgd_per_sample_block(
-    X_block,
-    y_block,
-    weight_block,
-    coefs,
-    intercepts,
-    loss,
-    out_activation,
-    learning_rate,
-    workspace,
+    params, objective, X_block, y_block, weight_block, learning_rate, workspace
 ):
     """Per-sample plain SGD (no momentum, no L2) over the rows of a block.
 
     Parameters
     ----------
+    params : Parameters
+        The network (NumPy), trained in place: ``coefs[0]`` at the end of the
+        block, the other weights and the biases after every sample.
+    objective : Objective
+        The loss and output activation (its ``alpha`` must be 0).
     X_block : ndarray of shape (n_rows, n_features)
         Dense input rows, in training order.
     y_block : ndarray of shape (n_rows, n_outputs)
         Encoded targets.
     weight_block : ndarray of shape (n_rows,)
         Sample weights; rows of weight zero are skipped.
-    coefs : list of ndarray of shape (fan_in, fan_out)
-        Weights, updated in place; ``coefs[0]`` at the end of the block.
-    intercepts : list of ndarray or None
-        Bias vectors, updated in place after every sample.
-    loss : {"log_loss", "squared_error"}
-        The per-sample loss.
-    out_activation : {"softmax", "logistic"}
-        Activation of the output layer.
     learning_rate : float
         Step size.
     workspace : dict
@@ -80,23 +70,28 @@ def sgd_per_sample_block(
     Examples
     --------
     >>> import numpy as np
+    >>> from sklearn_sigmoid_mlp._losses import Objective
     >>> from sklearn_sigmoid_mlp._network import allocate_workspace
     >>> from sklearn_sigmoid_mlp._online import sgd_per_sample_block
+    >>> from sklearn_sigmoid_mlp._parameters import Parameters
     >>> rng = np.random.RandomState(0)
-    >>> coefs = [rng.randn(4, 3), rng.randn(3, 2)]
+    >>> params = Parameters.of([rng.randn(4, 3), rng.randn(3, 2)],
+    ...                        [np.zeros(3), np.zeros(2)], False, xp=np)
     >>> X, y = rng.rand(5, 4), np.eye(2)[[0, 1, 0, 1, 1]]
-    >>> objective = sgd_per_sample_block(
-    ...     X, y, np.ones(5), coefs, None, "squared_error", "logistic", 0.1,
-    ...     allocate_workspace([4, 3, 2], 1, np.float64))
-    >>> 0 < objective < 1
+    >>> value = sgd_per_sample_block(
+    ...     params, Objective("squared_error", "logistic"), X, y, np.ones(5),
+    ...     0.1, allocate_workspace(params, 1))
+    >>> 0 < value < 1
     True
     """
+    coefs, intercepts = params.coefs, params.used_intercepts
     first = coefs[0]
     base = X_block @ first
     gram = X_block @ X_block.T
     # row t holds -learning_rate * delta_t of the first layer, zero if skipped
     pending = np.zeros((X_block.shape[0], first.shape[1]), dtype=first.dtype)
-    upper_intercepts = None if intercepts is None else intercepts[1:]
+    # the layers above the first, as a network of their own
+    upper = Parameters.of(coefs[1:], params.intercepts[1:], params.fit_intercept, xp=np)
     hidden = workspace["activations"][0]
     total, total_weight = 0.0, 0.0
     n_rows = X_block.shape[0]
@@ -107,35 +102,32 @@ def sgd_per_sample_block(
             hidden += base[t]
             if intercepts is not None:
                 hidden += intercepts[0]
-            sigmoid(hidden, out=hidden)
+            sigmoid(hidden, out=hidden, xp=np)
             activations = [
                 X_block[t : t + 1],
                 *forward(
+                    upper,
                     hidden,
-                    coefs[1:],
-                    upper_intercepts,
-                    out_activation,
+                    objective.out_activation,
                     activations=workspace["activations"][1:],
                 ),
             ]
-            objective, _, _ = backward(
+            value, _, _ = backward(
+                params,
+                objective,
                 y_block[t : t + 1],
                 activations,
-                coefs,
-                intercepts,
-                loss,
-                out_activation,
                 sample_weight=weight_block[t : t + 1],
                 workspace=workspace,
                 weight_gradients=False,
             )
-            if not np.isfinite(objective):
-                total, n_rows = objective, t
+            if not np.isfinite(value):
+                total, n_rows = value, t
                 break
             deltas = workspace["deltas"]
             sgd_rank_one_step(
-                coefs[1:],
-                upper_intercepts,
+                upper.coefs,
+                upper.used_intercepts,
                 activations[1:],
                 deltas[1:],
                 learning_rate,
@@ -144,7 +136,7 @@ def sgd_per_sample_block(
             np.multiply(deltas[0][0], -learning_rate, out=pending[t])
             if intercepts is not None:
                 intercepts[0] += pending[t]
-            total += objective * weight_block[t]
+            total += value * weight_block[t]
             total_weight += weight_block[t]
     # the block's first-layer updates in one product
     first += X_block[:n_rows].T @ pending[:n_rows]

@@ -8,12 +8,18 @@ no loop over layers.
 An optimizer's state is a ``dict`` of arrays and numbers (see
 :func:`init_state`), so that an estimator holding it pickles small and loads
 in secure loaders that trust only the estimator class. Its arrays are in the
-namespace and on the device of the parameters (NumPy by default; see
-:mod:`._xp`). :class:`SGD` and
-:class:`Adam` wrap such a state for the length of one call to ``fit``: they
-take the steps and own the learning-rate schedule (what happens at the end of
-an epoch and when the loss stops improving), as scikit-learn's optimizers do
-with ``iteration_ends`` and ``trigger_stopping``.
+namespace and on the device of the parameters (see :mod:`._xp`).
+:func:`state_for_call` gives the state a training call starts from (a new
+one, the one kept, or the kept one with a new ``learning_rate_init``).
+
+:func:`make_optimizer` is the one place that turns the estimator's settings
+into an optimizer for one call: :class:`SGD` or :class:`Adam`, wrapping the
+state, with its learning-rate schedule (:class:`Constant`,
+:class:`InvScaling`, :class:`Adaptive`, :class:`Cosine`). The optimizer
+starts the call (:meth:`Optimizer.start`: a cosine schedule starts or goes
+on), takes the steps, moves the schedule at the end of each epoch
+(``iteration_ends``) and decides what a plateau means (``trigger_stopping``),
+as scikit-learn's optimizers do.
 
 Each step updates the parameters in place and uses the gradient array as
 scratch space: after a step the gradient is overwritten. With NumPy no array
@@ -34,7 +40,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._blas import ger
-from ._xp import elementwise, is_array, scalar, zeros
+from ._xp import elementwise, is_array, is_numpy, scalar, zeros
 
 #: The ``"adaptive"`` schedule divides the rate by this on a plateau ...
 ADAPTIVE_DIVISOR = 5.0
@@ -42,7 +48,7 @@ ADAPTIVE_DIVISOR = 5.0
 ADAPTIVE_MIN_RATE = 1e-6
 
 
-def init_state(solver, n_params, dtype, learning_rate_init, xp=np, device=None):
+def init_state(solver, n_params, dtype, learning_rate_init, *, xp, device=None):
     """Fresh optimizer state for a flat vector of ``n_params`` parameters.
 
     Parameters
@@ -55,7 +61,7 @@ def init_state(solver, n_params, dtype, learning_rate_init, xp=np, device=None):
         Floating dtype of the parameters.
     learning_rate_init : float
         The initial learning rate.
-    xp : namespace, default=numpy
+    xp : namespace
         The namespace of the parameters.
     device : device, default=None
         Their device (ignored by NumPy).
@@ -72,7 +78,7 @@ def init_state(solver, n_params, dtype, learning_rate_init, xp=np, device=None):
     --------
     >>> import numpy as np
     >>> from sklearn_sigmoid_mlp._optimizers import init_state
-    >>> state = init_state("adam", 3, np.float64, 0.001)
+    >>> state = init_state("adam", 3, np.float64, 0.001, xp=np)
     >>> state["t"], state["first_moments"]
     (0, array([0., 0., 0.]))
     """
@@ -95,7 +101,7 @@ def state_arrays(state):
     return [key for key, value in state.items() if is_array(value)]
 
 
-def sgd_step(params, grads, velocities, learning_rate, momentum, nesterov, xp=np):
+def sgd_step(params, grads, velocities, learning_rate, momentum, nesterov, *, xp):
     """One SGD step with (Nesterov's) momentum, in place.
 
     Parameters
@@ -112,7 +118,7 @@ def sgd_step(params, grads, velocities, learning_rate, momentum, nesterov, xp=np
         Momentum in ``[0, 1]``.
     nesterov : bool
         Whether to use Nesterov's momentum.
-    xp : namespace, default=numpy
+    xp : namespace
         The namespace of the arrays.
 
     Examples
@@ -120,7 +126,7 @@ def sgd_step(params, grads, velocities, learning_rate, momentum, nesterov, xp=np
     >>> import numpy as np
     >>> from sklearn_sigmoid_mlp._optimizers import sgd_step
     >>> w, g, v = np.array([1.0]), np.array([0.5]), np.array([0.0])
-    >>> sgd_step(w, g, v, learning_rate=0.1, momentum=0.0, nesterov=False)
+    >>> sgd_step(w, g, v, learning_rate=0.1, momentum=0.0, nesterov=False, xp=np)
     >>> w
     array([0.95])
     """
@@ -134,7 +140,7 @@ def sgd_step(params, grads, velocities, learning_rate, momentum, nesterov, xp=np
         params += velocities
 
 
-def adam_step(params, grads, state, beta_1, beta_2, epsilon, xp=np):
+def adam_step(params, grads, state, beta_1, beta_2, epsilon, *, xp):
     """One Adam step, in place.
 
     Parameters
@@ -151,7 +157,7 @@ def adam_step(params, grads, state, beta_1, beta_2, epsilon, xp=np):
         Decay rates of the first and second moment estimates.
     epsilon : float
         Added to the denominator for numerical stability.
-    xp : namespace, default=numpy
+    xp : namespace
         The namespace of the arrays.
 
     Examples
@@ -159,8 +165,8 @@ def adam_step(params, grads, state, beta_1, beta_2, epsilon, xp=np):
     >>> import numpy as np
     >>> from sklearn_sigmoid_mlp._optimizers import adam_step, init_state
     >>> w, g = np.array([1.0]), np.array([0.5])
-    >>> state = init_state("adam", 1, np.float64, 0.1)
-    >>> adam_step(w, g, state, beta_1=0.9, beta_2=0.999, epsilon=1e-8)
+    >>> state = init_state("adam", 1, np.float64, 0.1, xp=np)
+    >>> adam_step(w, g, state, beta_1=0.9, beta_2=0.999, epsilon=1e-8, xp=np)
     >>> w.round(6)
     array([0.9])
     """
@@ -274,88 +280,252 @@ def cosine_rate(learning_rate_init, epochs_done, n_epochs):
     return float(learning_rate_init * (1 + np.cos(np.pi * progress)) / 2)
 
 
-def start_cosine(state, n_epochs):
-    """Start (or restart) the cosine schedule over ``n_epochs`` epochs.
+def state_for_call(state, solver, n_params, dtype, learning_rate_init, *, xp, device):
+    """The optimizer state a training call starts from.
 
-    The schedule's position is kept in the state (``"cosine_epoch"``,
-    ``"cosine_epochs"``), so it survives pickling and carries on across calls
-    to ``partial_fit``.
+    A new state (:func:`init_state`) for a model without one or one trained
+    by another solver; otherwise the model's state, with a new
+    ``learning_rate_init`` taking effect (the moments are kept). The arrays of
+    a NumPy state that are read-only (memory-mapped) are copied, and those of
+    states pickled by 0.1.0 (lists of per-layer arrays) are laid out as one
+    vector: the state is never written where it was loaded from.
+
+    Parameters
+    ----------
+    state : dict or None
+        The model's state.
+    solver : {"sgd", "adam"}
+        The call's solver.
+    n_params : int
+        Length of the vector of trained parameters.
+    dtype : dtype
+        Floating dtype of the parameters.
+    learning_rate_init : float
+        The call's initial learning rate.
+    xp : namespace
+        The namespace of the parameters.
+    device : device or None
+        Their device.
+
+    Returns
+    -------
+    state : dict
+        The state to train with.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sigmoid_mlp._optimizers import state_for_call
+    >>> state = state_for_call(None, "sgd", 2, np.float64, 0.1, xp=np, device=None)
+    >>> state["velocities"] += 1
+    >>> state = state_for_call(state, "sgd", 2, np.float64, 0.01, xp=np, device=None)
+    >>> state["learning_rate"], state["velocities"]
+    (0.01, array([1., 1.]))
     """
-    state["cosine_epoch"] = 0
-    state["cosine_epochs"] = int(n_epochs)
-    state["learning_rate"] = state["learning_rate_init"]
+    if state is None or state["solver"] != solver:
+        return init_state(
+            solver, n_params, dtype, learning_rate_init, xp=xp, device=device
+        )
+    if state["learning_rate_init"] != learning_rate_init:
+        state["learning_rate_init"] = float(learning_rate_init)
+        state["learning_rate"] = float(learning_rate_init)
+    if is_numpy(xp):
+        for key, value in list(state.items()):
+            if isinstance(value, list):
+                state[key] = np.concatenate([a.ravel() for a in value])
+            elif isinstance(value, np.ndarray) and not value.flags.writeable:
+                state[key] = value.copy()
+    return state
 
 
-def stop_cosine(state):
-    """Leave the cosine schedule: back to the initial rate."""
-    if state.pop("cosine_epochs", None) is not None:
-        state.pop("cosine_epoch", None)
-        state["learning_rate"] = state["learning_rate_init"]
+# ------------------------------------------------------------------ schedules
 
 
-def _cosine_iteration_ends(state):
-    """One epoch of the cosine schedule, if one is running."""
-    if "cosine_epochs" in state:
+class Schedule:
+    """A learning-rate schedule: what a call's start, an epoch's end and a
+    plateau do to the rate in the optimizer's state.
+
+    The rate lives in ``state["learning_rate"]``, so that it survives pickling
+    and carries on across calls.
+    """
+
+    def start(self, state, incremental, max_iter):
+        """The start of a call to ``fit`` (or ``partial_fit``, ``incremental``)."""
+        _leave_cosine(state)
+
+    def iteration_ends(self, state, samples_seen):
+        """The end of an epoch, after ``samples_seen`` samples in all."""
+
+    def on_plateau(self, state):
+        """The monitored value stopped improving: whether to stop training."""
+        return True
+
+
+class Constant(Schedule):
+    """The rate stays ``learning_rate_init``."""
+
+
+class InvScaling(Schedule):
+    """``learning_rate_init / (t + 1) ** power_t`` after each epoch (SGD)."""
+
+    def __init__(self, power_t):
+        self.power_t = power_t
+
+    def iteration_ends(self, state, samples_seen):
+        try:
+            rate = state["learning_rate_init"] / ((samples_seen + 1) ** self.power_t)
+        except OverflowError:
+            # (t + 1) ** power_t beyond the float range: the rate is zero
+            rate = 0.0
+        state["learning_rate"] = float(rate)
+
+
+class Adaptive(Schedule):
+    """Divide the rate by 5 on each plateau until it is at most 1e-6 (SGD)."""
+
+    def __init__(self, verbose=False):
+        self.verbose = verbose
+
+    def on_plateau(self, state):
+        if state["learning_rate"] <= ADAPTIVE_MIN_RATE:
+            return True
+        state["learning_rate"] /= ADAPTIVE_DIVISOR
+        if self.verbose:
+            print(f"Setting learning rate to {state['learning_rate']:f}")
+        return False
+
+
+class Cosine(Schedule):
+    """Half a cosine from ``learning_rate_init`` to 0 over ``max_iter`` epochs.
+
+    Each :meth:`start` of a ``fit`` starts it again; ``partial_fit`` starts
+    it on its first call and then goes on along it, one epoch per call. Its
+    position is kept in the state (``"cosine_epoch"``, ``"cosine_epochs"``).
+    """
+
+    def start(self, state, incremental, max_iter):
+        if not incremental or "cosine_epochs" not in state:
+            state["cosine_epoch"] = 0
+            state["cosine_epochs"] = int(max_iter)
+            state["learning_rate"] = state["learning_rate_init"]
+
+    def iteration_ends(self, state, samples_seen):
         state["cosine_epoch"] += 1
         state["learning_rate"] = cosine_rate(
             state["learning_rate_init"], state["cosine_epoch"], state["cosine_epochs"]
         )
 
 
-class SGD:
-    """Stochastic gradient descent with momentum and its learning-rate schedule.
+def _leave_cosine(state):
+    """Leave a cosine schedule that ran before, back to the initial rate."""
+    if state.pop("cosine_epochs", None) is not None:
+        state.pop("cosine_epoch", None)
+        state["learning_rate"] = state["learning_rate_init"]
+
+
+def make_schedule(name, solver, power_t=0.5, verbose=False):
+    """The schedule called ``name`` for ``solver``.
+
+    As in ``MLPClassifier``, ``"invscaling"`` and ``"adaptive"`` are SGD's:
+    Adam keeps a constant step size with them. ``"cosine"`` applies to both.
+
+    Examples
+    --------
+    >>> from sklearn_sigmoid_mlp._optimizers import make_schedule
+    >>> type(make_schedule("adaptive", "sgd")).__name__
+    'Adaptive'
+    >>> type(make_schedule("adaptive", "adam")).__name__
+    'Constant'
+    """
+    if name == "cosine":
+        return Cosine()
+    if solver == "sgd" and name == "invscaling":
+        return InvScaling(power_t)
+    if solver == "sgd" and name == "adaptive":
+        return Adaptive(verbose)
+    return Constant()
+
+
+# ----------------------------------------------------------------- optimizers
+
+
+class Optimizer:
+    """Steps over the flat parameter vector, with a learning-rate schedule.
+
+    Parameters
+    ----------
+    state : dict
+        The state from :func:`init_state`, updated in place.
+    schedule : Schedule
+        The learning-rate schedule.
+    xp : namespace
+        The namespace of the parameters.
+    """
+
+    #: whether one-sample batches may be stepped as rank-one updates
+    #: (:meth:`rank_one_step`), without forming the gradient
+    rank_one = False
+
+    def __init__(self, state, schedule, *, xp):
+        self.state, self.schedule, self.xp = state, schedule, xp
+
+    @property
+    def learning_rate(self):
+        """The current learning rate (step size)."""
+        return self.state["learning_rate"]
+
+    def start(self, incremental, max_iter):
+        """The start of a training call (see :meth:`Schedule.start`)."""
+        self.schedule.start(self.state, incremental, max_iter)
+
+    def step(self, params, grads):
+        """One step over the flat vector ``params``; ``grads`` is overwritten."""
+        raise NotImplementedError
+
+    def iteration_ends(self, samples_seen):
+        """The end of an epoch: the schedule moves on."""
+        self.schedule.iteration_ends(self.state, samples_seen)
+
+    def trigger_stopping(self):
+        """The monitored value stopped improving: whether training should stop."""
+        return self.schedule.on_plateau(self.state)
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with (Nesterov's) momentum.
 
     Parameters
     ----------
     state : dict
         The state from :func:`init_state` (``solver="sgd"``), updated in place.
+    schedule : Schedule
+        The learning-rate schedule.
     momentum : float
         Momentum in ``[0, 1]``.
     nesterovs_momentum : bool
         Whether to use Nesterov's momentum.
-    schedule : {"constant", "invscaling", "adaptive"}
-        The learning-rate schedule, as in ``MLPClassifier``.
-    power_t : float
-        Exponent of ``"invscaling"``.
-    verbose : bool, default=False
-        Whether to say when ``"adaptive"`` lowers the rate.
-    xp : namespace, default=numpy
+    xp : namespace
         The namespace of the parameters.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_sigmoid_mlp._optimizers import SGD, init_state
-    >>> sgd = SGD(init_state("sgd", 1, np.float64, 0.1), 0.0, False, "invscaling", 0.5)
+    >>> from sklearn_sigmoid_mlp._optimizers import SGD, InvScaling, init_state
+    >>> state = init_state("sgd", 1, np.float64, 0.1, xp=np)
+    >>> sgd = SGD(state, InvScaling(0.5), 0.0, False, xp=np)
     >>> sgd.iteration_ends(samples_seen=99)
-    >>> sgd.learning_rate
-    0.01
+    >>> sgd.learning_rate, sgd.rank_one
+    (0.01, True)
     """
 
-    def __init__(
-        self,
-        state,
-        momentum,
-        nesterovs_momentum,
-        schedule,
-        power_t,
-        verbose=False,
-        xp=np,
-    ):
-        self.state, self.xp = state, xp
+    def __init__(self, state, schedule, momentum, nesterovs_momentum, *, xp):
+        super().__init__(state, schedule, xp=xp)
         self.momentum = momentum
         self.nesterov = nesterovs_momentum and momentum > 0
-        self.schedule = schedule
-        self.power_t = power_t
-        self.verbose = verbose
-
-    @property
-    def learning_rate(self):
-        """The current learning rate."""
-        return self.state["learning_rate"]
+        # plain SGD's step of one sample is a rank-one update of each layer
+        self.rank_one = momentum == 0 and is_numpy(xp)
 
     def step(self, params, grads):
-        """One step over the flat parameter vector; ``grads`` is overwritten."""
         sgd_step(
             params,
             grads,
@@ -363,87 +533,57 @@ class SGD:
             self.learning_rate,
             self.momentum,
             self.nesterov,
-            self.xp,
+            xp=self.xp,
         )
 
-    def rank_one_step(self, coefs, intercepts, activations, deltas, l2):
+    def rank_one_step(self, params, activations, deltas, l2):
         """The step of a one-sample batch without momentum, layer by layer.
 
         See :func:`sgd_rank_one_step`.
         """
         sgd_rank_one_step(
-            coefs, intercepts, activations, deltas, self.learning_rate, l2
+            params.coefs,
+            params.used_intercepts,
+            activations,
+            deltas,
+            self.learning_rate,
+            l2,
         )
 
-    def iteration_ends(self, samples_seen):
-        """End of an epoch: ``"invscaling"`` sets ``lr_init / (t + 1) ** power_t``.
 
-        ``"cosine"`` moves one epoch along its curve (:func:`cosine_rate`).
-        """
-        _cosine_iteration_ends(self.state)
-        if self.schedule == "invscaling":
-            try:
-                rate = self.state["learning_rate_init"] / (
-                    (samples_seen + 1) ** self.power_t
-                )
-            except OverflowError:
-                # (t + 1) ** power_t beyond the float range: the rate is zero
-                rate = 0.0
-            self.state["learning_rate"] = float(rate)
-
-    def trigger_stopping(self):
-        """The loss stopped improving: whether training should stop.
-
-        ``"adaptive"`` divides the rate by 5 and goes on, until the rate is at
-        most 1e-6; every other schedule stops.
-        """
-        if self.schedule != "adaptive" or self.learning_rate <= ADAPTIVE_MIN_RATE:
-            return True
-        self.state["learning_rate"] /= ADAPTIVE_DIVISOR
-        if self.verbose:
-            print(f"Setting learning rate to {self.learning_rate:f}")
-        return False
-
-
-class Adam:
-    """Adam, with a constant step size or the cosine schedule.
-
-    As in ``MLPClassifier``, the ``"invscaling"`` and ``"adaptive"``
-    schedules are SGD's: Adam ignores them. ``"cosine"`` applies to both.
+class Adam(Optimizer):
+    """Adam (Kingma and Ba).
 
     Parameters
     ----------
     state : dict
         The state from :func:`init_state` (``solver="adam"``), updated in place.
+    schedule : Schedule
+        The learning-rate schedule (constant or cosine).
     beta_1, beta_2 : float
         Decay rates of the moment estimates.
     epsilon : float
         Numerical-stability term.
-    xp : namespace, default=numpy
+    xp : namespace
         The namespace of the parameters.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from sklearn_sigmoid_mlp._optimizers import Adam, init_state
-    >>> adam = Adam(init_state("adam", 1, np.float64, 0.1), 0.9, 0.999, 1e-8)
+    >>> from sklearn_sigmoid_mlp._optimizers import Adam, Constant, init_state
+    >>> state = init_state("adam", 1, np.float64, 0.1, xp=np)
+    >>> adam = Adam(state, Constant(), 0.9, 0.999, 1e-8, xp=np)
     >>> w = np.array([1.0])
     >>> adam.step(w, np.array([0.5]))
     >>> w.round(6), adam.trigger_stopping()
     (array([0.9]), True)
     """
 
-    def __init__(self, state, beta_1, beta_2, epsilon, xp=np):
-        self.state, self.xp = state, xp
+    def __init__(self, state, schedule, beta_1, beta_2, epsilon, *, xp):
+        super().__init__(state, schedule, xp=xp)
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
 
-    @property
-    def learning_rate(self):
-        """The current step size."""
-        return self.state["learning_rate"]
-
     def step(self, params, grads):
-        """One step over the flat parameter vector; ``grads`` is overwritten."""
         adam_step(
             params,
             grads,
@@ -451,13 +591,58 @@ class Adam:
             self.beta_1,
             self.beta_2,
             self.epsilon,
-            self.xp,
+            xp=self.xp,
         )
 
-    def iteration_ends(self, samples_seen):
-        """End of an epoch: the cosine schedule, if one runs, moves on."""
-        _cosine_iteration_ends(self.state)
 
-    def trigger_stopping(self):
-        """The loss stopped improving: Adam always stops."""
-        return True
+def make_optimizer(state, settings, *, xp):
+    """The optimizer of one training call, from the estimator's settings.
+
+    Parameters
+    ----------
+    state : dict
+        The state to train with (:func:`state_for_call`); its ``"solver"``
+        chooses the optimizer.
+    settings : dict
+        The estimator's parameters: ``learning_rate`` (the schedule's name),
+        ``power_t``, ``momentum``, ``nesterovs_momentum``, ``beta_1``,
+        ``beta_2``, ``epsilon``, ``verbose``.
+    xp : namespace
+        The namespace of the parameters.
+
+    Returns
+    -------
+    optimizer : SGD or Adam
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sigmoid_mlp._optimizers import init_state, make_optimizer
+    >>> settings = dict(learning_rate="cosine", power_t=0.5, momentum=0.9,
+    ...                 nesterovs_momentum=True, beta_1=0.9, beta_2=0.999,
+    ...                 epsilon=1e-8, verbose=False)
+    >>> adam = make_optimizer(init_state("adam", 3, np.float64, 0.1, xp=np),
+    ...                       settings, xp=np)
+    >>> type(adam).__name__, type(adam.schedule).__name__
+    ('Adam', 'Cosine')
+    """
+    solver = state["solver"]
+    schedule = make_schedule(
+        settings["learning_rate"], solver, settings["power_t"], settings["verbose"]
+    )
+    if solver == "sgd":
+        return SGD(
+            state,
+            schedule,
+            settings["momentum"],
+            settings["nesterovs_momentum"],
+            xp=xp,
+        )
+    return Adam(
+        state,
+        schedule,
+        settings["beta_1"],
+        settings["beta_2"],
+        settings["epsilon"],
+        xp=xp,
+    )

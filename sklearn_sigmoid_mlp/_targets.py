@@ -9,7 +9,10 @@ The network sees targets as an ``(n_samples, n_outputs)`` array of 0/1:
 
 This module turns the caller's ``y`` into that array and the network's outputs
 back into labels and probabilities, and folds class weights into sample
-weights. It uses scikit-learn's label utilities, so that targets are checked
+weights. :class:`ClassTargets` gathers this for one classifier (its classes,
+whether they are labels or label columns, its output activation and class
+weights); :func:`targets_of_call` makes or checks it at the start of a
+training call. It uses scikit-learn's label utilities, so that targets are checked
 and described as every scikit-learn classifier does.
 
 Labels and weights are NumPy arrays, whatever the namespace of ``X``;
@@ -20,17 +23,25 @@ predictions decoded from them, but for labels that namespace cannot hold
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.metrics import accuracy_score
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import (
     check_classification_targets,
     type_of_target,
     unique_labels,
 )
-from sklearn.utils.validation import _check_sample_weight, column_or_1d
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_array,
+    check_consistent_length,
+    column_or_1d,
+)
 
 from ._array_api import asnumpy, from_numpy, model_namespace
 from ._xp import astype, is_numpy
 
+#: the estimator whose targets these are, as messages name it
+ESTIMATOR_NAME = "SigmoidMLPClassifier"
 SINGLE_LABEL = "single"
 MULTILABEL = "multilabel-indicator"
 
@@ -304,3 +315,215 @@ def format_labels(values):
 
 def _plain(value):
     return value.item() if isinstance(value, np.generic) else value
+
+
+class ClassTargets:
+    """The targets of one classifier: labels to outputs and back, and weights.
+
+    Parameters
+    ----------
+    classes : ndarray of shape (n_classes,)
+        The classes, sorted (the label indices for multilabel targets).
+    multilabel : bool
+        Whether the targets are a multilabel indicator matrix.
+    loss : {"log_loss", "squared_error"}
+        The loss; with the classes it fixes the output activation.
+    class_weight : dict, "balanced" or None, default=None
+        The estimator's parameter.
+    out_activation : {"softmax", "logistic"}, default=None
+        The output activation of a fitted model; None: the one that goes
+        with ``loss`` and the classes (:func:`output_activation`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sigmoid_mlp._targets import ClassTargets
+    >>> targets = ClassTargets(np.array(["a", "b", "c"]), False, "log_loss")
+    >>> targets.n_outputs, targets.out_activation
+    (3, 'softmax')
+    >>> encoded, index = targets.encode(np.array(["b", "a"]), np.float64)
+    >>> encoded, index
+    (array([[0., 1., 0.],
+           [1., 0., 0.]]), array([1, 0]))
+    >>> targets.decode(encoded)
+    array(['b', 'a'], dtype='<U1')
+    """
+
+    def __init__(
+        self, classes, multilabel, loss, class_weight=None, out_activation=None
+    ):
+        self.classes, self.multilabel = classes, multilabel
+        self.class_weight = class_weight
+        if out_activation is None:
+            out_activation = output_activation(multilabel, len(classes), loss)
+        self.out_activation = out_activation
+
+    @property
+    def target_type(self):
+        """``"multilabel-indicator"`` or ``"single"`` (one label per sample)."""
+        return MULTILABEL if self.multilabel else SINGLE_LABEL
+
+    @property
+    def n_outputs(self):
+        """Output units: one for a binary target, else one per class or label."""
+        if not self.multilabel and len(self.classes) == 2:
+            return 1
+        return len(self.classes)
+
+    def encode(self, y, dtype):
+        """The 0/1 targets of ``y`` and each sample's class index (:func:`encode`)."""
+        return encode(y, self.classes, self.multilabel, dtype)
+
+    def decode(self, output):
+        """Predicted labels from the network's outputs (:func:`decode`)."""
+        return decode(output, self.classes, self.multilabel)
+
+    def probabilities(self, output):
+        """``predict_proba`` from the outputs (:func:`probabilities`)."""
+        return probabilities(output, self.multilabel, self.out_activation)
+
+    def weights(self, sample_weight, n_samples, dtype, label_index, counts=None):
+        """Checked sample weights times the class weights: a new array.
+
+        Parameters
+        ----------
+        sample_weight : array-like of shape (n_samples,) or None
+            The caller's weights.
+        n_samples : int
+            The number of rows.
+        dtype : numpy dtype
+            The network's dtype.
+        label_index : ndarray of shape (n_samples,) or None
+            Each sample's class index.
+        counts : ndarray of shape (n_classes,), default=None
+            Weighted class counts of earlier ``partial_fit`` calls.
+
+        Returns
+        -------
+        sample_weight : ndarray of shape (n_samples,)
+            The effective weights.
+        class_weights : ndarray of shape (n_classes,) or None
+            The weight of each class; None without ``class_weight``.
+        counts : ndarray of shape (n_classes,) or None
+            The weighted class counts, this call's included.
+        """
+        sample_weight = sample_weights(sample_weight, n_samples, dtype)
+        if self.class_weight is None:
+            return sample_weight, None, None
+        weights, counts = class_weights(
+            self.class_weight, self.classes, label_index, sample_weight, counts
+        )
+        sample_weight = apply_class_weights(
+            sample_weight, weights, label_index, self.class_weight
+        )
+        return sample_weight, weights, counts
+
+    def validation(self, y_val, sample_weight_val, n_rows, dtype, class_weights):
+        """``y_val`` and ``sample_weight_val`` checked as ``y`` and its weights.
+
+        Returns the labels as given, their 0/1 encoding and the effective
+        weights (times ``class_weights``, the training call's).
+        """
+        y_val = check_array(
+            y_val,
+            accept_sparse="csr",
+            ensure_2d=False,
+            dtype=None,
+            input_name="y_val",
+            estimator=ESTIMATOR_NAME,
+        )
+        check_consistent_length(np.empty((n_rows, 0)), y_val)
+        labels, multilabel = check_targets(y_val, ESTIMATOR_NAME)
+        if multilabel != self.multilabel:
+            raise ValueError(
+                f"y_val is {'' if multilabel else 'not '}a multilabel indicator "
+                f"matrix, but y is{'' if self.multilabel else ' not'}."
+            )
+        if not multilabel:
+            unknown = np.setdiff1d(np.unique(labels), self.classes)
+            if unknown.size:
+                raise ValueError(
+                    f"y_val has labels {format_labels(unknown)} that are not "
+                    f"among the classes of y, {format_labels(self.classes)}."
+                )
+        try:
+            y, label_index = self.encode(labels, dtype)
+        except ValueError as error:
+            raise ValueError(f"Invalid y_val: {error}") from error
+        try:
+            weight = sample_weights(sample_weight_val, n_rows, dtype)
+            if class_weights is not None:
+                weight = apply_class_weights(
+                    weight, class_weights, label_index, self.class_weight
+                )
+        except ValueError as error:
+            raise ValueError(f"Invalid sample_weight_val: {error}") from error
+        return labels, y, weight
+
+    def score(self, labels, output, sample_weight):
+        """The accuracy of the outputs on ``labels`` (counted on the host)."""
+        predicted = asnumpy(self.decode(output))
+        return accuracy_score(labels, predicted, sample_weight=sample_weight)
+
+
+def targets_of_call(y, classes, loss, class_weight, fitted, incremental):
+    """The targets of a training call: checked ``y`` and its :class:`ClassTargets`.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+        The caller's targets, validated.
+    classes : array-like or None
+        ``partial_fit``'s ``classes`` (None for ``fit``).
+    loss : str
+        The estimator's loss.
+    class_weight : dict, "balanced" or None
+        The estimator's parameter.
+    fitted : ClassTargets or None
+        The targets of the model being continued; None for a fresh start.
+    incremental : bool
+        Whether the call is ``partial_fit``.
+
+    Returns
+    -------
+    y : ndarray
+        ``y`` as a 1-D array or a dense indicator matrix.
+    targets : ClassTargets
+        A new one for a fresh start; the fitted one, with this call's
+        ``class_weight``, when continuing.
+    """
+    y, multilabel = check_targets(y, ESTIMATOR_NAME)
+    if fitted is None:
+        if incremental and classes is None:
+            raise ValueError("classes must be passed on the first call to partial_fit.")
+        all_classes = classes_of_first_call(y, multilabel, classes)
+        return y, ClassTargets(all_classes, multilabel, loss, class_weight)
+    if fitted.out_activation == "softmax" and loss != "log_loss":
+        raise ValueError(
+            f"Cannot continue training with loss={loss!r}: the model has a "
+            "softmax output, trained with loss='log_loss'. Set warm_start=False "
+            "to start afresh."
+        )
+    if multilabel != fitted.multilabel:
+        trained = "multilabel" if not multilabel else "single-label"
+        raise ValueError(
+            f"The model was trained on {trained} targets, but y is "
+            f"{'' if multilabel else 'not '}a multilabel indicator matrix."
+        )
+    if classes is not None and not np.array_equal(np.unique(classes), fitted.classes):
+        raise ValueError(
+            f"classes={format_labels(np.unique(classes))} is not the "
+            "same as on the first call to partial_fit, which was "
+            f"{format_labels(fitted.classes)}."
+        )
+    if not incremental and not multilabel:
+        present = np.unique(y)
+        if not np.array_equal(present, fitted.classes):
+            raise ValueError(
+                "warm_start can only be used where `y` has the same classes "
+                "as in the previous call to fit. Previously got "
+                f"{format_labels(fitted.classes)}, `y` has "
+                f"{format_labels(present)}."
+            )
+    fitted.class_weight = class_weight
+    return y, fitted

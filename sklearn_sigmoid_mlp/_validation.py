@@ -1,51 +1,42 @@
 """Validation data: the caller's ``X_val``, or rows held out of the training set.
 
 ``fit(X, y, X_val=..., y_val=...)`` scores the model on the caller's
-validation set after every epoch (:func:`validation_set` checks it as ``X``
-and ``y`` are checked; :func:`validation_score` scores it). Without it,
-``early_stopping=True`` holds out a fraction of the training rows
+validation set after every epoch: :func:`check_presence` says whether a call
+has one, the estimator checks ``X_val`` as it checks ``X`` and its targets
+check ``y_val``, and :func:`validation_set` gathers them on the device.
+Without it, ``early_stopping=True`` holds out a fraction of the training rows
 (:func:`hold_out`, :func:`held_out`), stratified by class, with the same
-split on every call of a warm-started model. A split that
-cannot be made (a class with a single member, fewer than two validation
-rows) is an error, never a silent fallback.
+split on every call of a warm-started model. A split that cannot be made (a
+class with a single member, fewer than two validation rows) is an error,
+never a silent fallback. :func:`scorer` scores the current weights on the
+validation rows with the functions it is given.
+
+Nothing here reads or writes the estimator: the functions take arrays and
+functions.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.metrics import accuracy_score
 from sklearn.model_selection import train_test_split
-from sklearn.utils.validation import check_array, check_consistent_length, validate_data
 
-from . import _targets
-from ._array_api import (
-    asnumpy,
-    float_dtypes,
-    from_numpy,
-    library_name,
-    model_namespace,
-    namespace_and_device,
-    numpy_dtype,
-)
-from ._losses import loss_function
-from ._xp import astype
+from ._array_api import asnumpy, from_numpy, library_name, namespace_and_device
 
 
 @dataclass
 class ValidationSet:
     """The validation rows of a training call.
 
-    ``X`` and ``y`` are the network's inputs and 0/1 targets, ``labels`` the
-    targets in the caller's form, ``sample_weight`` the weights of the
-    scores (times the class weights), ``metadata`` what scikit-learn's
+    ``X`` and ``y`` are the network's inputs and targets, ``labels`` the
+    targets in the caller's form (on the host), ``sample_weight`` the weights
+    of the scores (times the class weights), ``metadata`` what scikit-learn's
     callbacks see (the caller's sample weights, or None).
     """
 
     X: object
-    y: np.ndarray
+    y: object
     labels: np.ndarray
-    sample_weight: np.ndarray
+    sample_weight: object
     metadata: dict | None = None
 
     @property
@@ -54,51 +45,34 @@ class ValidationSet:
         return self.X, self.labels, self.metadata
 
 
-def validation_set(
-    estimator, X_val, y_val, sample_weight_val, X_dtype, xp, device, weights
-):
-    """Check fit's ``X_val``, ``y_val`` and ``sample_weight_val``.
+def check_presence(X_val, y_val, sample_weight_val):
+    """Whether a call has validation data; an error for an incomplete set.
 
-    They are checked as ``X``, ``y`` and ``sample_weight`` are: the same
-    features, labels among the model's classes, finite values, ``X_val`` in
-    the namespace and on the device of ``X``; labels and weights on the host.
-
-    Parameters
-    ----------
-    estimator : estimator instance
-        The model, with ``n_features_in_``, ``classes_`` and its target type
-        set by this call's checks of ``X`` and ``y``.
-    X_val : {array-like, sparse matrix} of shape (n_val, n_features) or None
-        Validation inputs: the same features as ``X``, finite.
-    y_val : array-like of shape (n_val,) or (n_val, n_labels) or None
-        Validation targets: labels among ``classes_`` (or an indicator matrix
-        with as many columns, for a multilabel model).
-    sample_weight_val : array-like of shape (n_val,) or None
-        Non-negative weights of the validation rows; None means all ones.
-    X_dtype : dtype
-        The dtype of ``X`` (the network's), which ``X_val`` is given.
-    xp, device : namespace and device
-        Those of ``X`` (see ``_array_api``).
-    weights : ndarray of shape (n_classes,) or None
-        The weight of each class (``class_weight``), multiplied into the
-        sample weights as for the training rows.
-
-    Returns
-    -------
-    validation : ValidationSet or None
-        With the network's inputs, targets and weights on the device; None
-        when no validation data is given.
+    Examples
+    --------
+    >>> from sklearn_sigmoid_mlp._validation import check_presence
+    >>> check_presence(None, None, None)
+    False
+    >>> check_presence([[0.0]], None, None)
+    Traceback (most recent call last):
+    ...
+    ValueError: X_val is provided, but y_val was not provided.
     """
     if X_val is None and y_val is None:
         if sample_weight_val is not None:
             raise ValueError(
                 "sample_weight_val is provided, but X_val and y_val were not."
             )
-        return None
+        return False
     if y_val is None:
         raise ValueError("X_val is provided, but y_val was not provided.")
     if X_val is None:
         raise ValueError("y_val is provided, but X_val was not provided.")
+    return True
+
+
+def check_namespace(X_val, xp, device):
+    """Raise unless ``X_val`` is in namespace ``xp`` on ``device`` (those of X)."""
     val_xp, val_device = namespace_and_device(X_val)
     if val_xp is not xp or val_device != device:
         raise ValueError(
@@ -106,166 +80,109 @@ def validation_set(
             f"{library_name(xp)} on {device}, X_val {library_name(val_xp)} on "
             f"{val_device}."
         )
-    X_val = _check_X_val(estimator, X_val, xp, float_dtypes(xp, device), X_dtype)
-    dtype = numpy_dtype(X_dtype)
-    y_val, sample_weight_val = asnumpy(y_val), asnumpy(sample_weight_val)
-    labels, y, label_index = _check_y_val(estimator, X_val, y_val, dtype)
-    try:
-        sample_weight = _targets.sample_weights(
-            sample_weight_val, X_val.shape[0], dtype
-        )
-        if weights is not None:
-            sample_weight = _targets.apply_class_weights(
-                sample_weight, weights, label_index, estimator.class_weight
-            )
-    except ValueError as error:
-        raise ValueError(f"Invalid sample_weight_val: {error}") from error
+
+
+def validation_set(X_val, labels, y, sample_weight, sample_weight_val, xp, device):
+    """The checked validation rows, with what the network needs on the device.
+
+    ``X_val`` is checked and in the namespace ``xp``; ``labels``, ``y`` (the
+    encoded targets) and ``sample_weight`` (the effective weights) are NumPy
+    arrays, moved to ``device``; ``sample_weight_val`` is the caller's, for
+    the callbacks.
+    """
     metadata = None
     if sample_weight_val is not None:
-        metadata = {"sample_weight": np.asarray(sample_weight_val)}
+        metadata = {"sample_weight": np.asarray(asnumpy(sample_weight_val))}
     y, sample_weight = (from_numpy(a, xp, device) for a in (y, sample_weight))
     return ValidationSet(X_val, y, labels, sample_weight, metadata)
 
 
-def _check_X_val(estimator, X_val, xp, dtypes, X_dtype):
-    """``X_val`` checked like ``X``, in X's dtype; sparse as CSR."""
-    given = X_val
-    X_val = check_array(
-        X_val,
-        accept_sparse=["csr", "csc"],
-        dtype=dtypes,
-        input_name="X_val",
-        estimator=estimator,
-    )
-    if X_val.shape[1] != estimator.n_features_in_:
-        raise ValueError(
-            f"X_val has {X_val.shape[1]} features, but "
-            f"{type(estimator).__name__} was fitted on X with "
-            f"{estimator.n_features_in_} features."
-        )
-    # feature names, checked against those of X (a warning, as for predict)
-    validate_data(estimator, given, skip_check_array=True, reset=False)
-    if X_val.dtype != X_dtype:
-        X_val = astype(X_val, X_dtype, xp)
-    if sp.issparse(X_val) and X_val.format != "csr":
-        X_val = X_val.tocsr()
-    return X_val
-
-
-def _check_y_val(estimator, X_val, y_val, dtype):
-    """The checked labels of ``y_val``, their 0/1 encoding and class indices."""
-    y_val = check_array(
-        y_val,
-        accept_sparse="csr",
-        ensure_2d=False,
-        dtype=None,
-        input_name="y_val",
-        estimator=estimator,
-    )
-    check_consistent_length(X_val, y_val)
-    labels, multilabel = _targets.check_targets(y_val, type(estimator).__name__)
-    trained_multilabel = estimator._target_type == _targets.MULTILABEL
-    if multilabel != trained_multilabel:
-        raise ValueError(
-            f"y_val is {'' if multilabel else 'not '}a multilabel indicator "
-            f"matrix, but y is{'' if trained_multilabel else ' not'}."
-        )
-    classes = estimator.classes_
-    if not multilabel:
-        unknown = np.setdiff1d(np.unique(labels), classes)
-        if unknown.size:
-            raise ValueError(
-                f"y_val has labels {_targets.format_labels(unknown)} that are not "
-                f"among the classes of y, {_targets.format_labels(classes)}."
-            )
-    try:
-        y, label_index = _targets.encode(labels, classes, multilabel, dtype)
-    except ValueError as error:
-        raise ValueError(f"Invalid y_val: {error}") from error
-    return labels, y, label_index
-
-
-def held_out(estimator, data):
+def held_out(data, validation_fraction, seed):
     """The training rows, and the rows early stopping holds out of them.
 
-    ``data`` is what the estimator trains on (see ``BaseSigmoidMLP._train``);
-    the split is :func:`hold_out`'s, with the seed fixed at the first fit.
-    Returns the training rows' indices and a :class:`ValidationSet`.
+    Parameters
+    ----------
+    data : TrainingData
+        What the call trains on (see ``_training``), with ``label_index``
+        to stratify by (None: no stratification).
+    validation_fraction : float
+        The fraction of the rows to hold out.
+    seed : int
+        The split's random seed, fixed at the model's first fit.
+
+    Returns
+    -------
+    data : TrainingData
+        ``data`` with ``train_index`` set to the training rows.
+    validation : ValidationSet
+        The held-out rows.
     """
-    X, y, labels, sample_weight, label_index, metadata = data
     train_index, val_index = hold_out(
-        sample_weight,
-        label_index,
-        estimator.validation_fraction,
-        estimator._validation_seed,
+        asnumpy(data.sample_weight), data.label_index, validation_fraction, seed
     )
-    caller_weight = None if metadata is None else metadata["sample_weight"]
+    caller_weight = None if data.metadata is None else data.metadata["sample_weight"]
     validation = ValidationSet(
-        X=X[val_index],
-        y=y[val_index],
-        labels=labels[val_index],
-        sample_weight=sample_weight[val_index],
+        X=data.X[val_index],
+        y=data.y[val_index],
+        labels=data.labels[val_index],
+        sample_weight=data.sample_weight[val_index],
         metadata=_rows_of_metadata(caller_weight, val_index),
     )
-    return train_index, validation
+    return replace(data, train_index=train_index), validation
 
 
-def start_validation_record(estimator, validation):
-    """Set up ``validation_scores_`` and ``validation_loss_curve_`` for a call.
-
-    Lists when the call has validation data, continued from a warm-started
-    call that had some too; None otherwise.
-    """
-    if validation is None:
-        estimator.validation_scores_ = estimator.validation_loss_curve_ = None
-        return
-    if estimator.validation_scores_ is None:
-        estimator.validation_scores_ = []
-    if getattr(estimator, "validation_loss_curve_", None) is None:
-        # a model pickled before validation losses were recorded
-        estimator.validation_loss_curve_ = [np.nan] * len(estimator.validation_scores_)
-
-
-def validation_score(estimator, validation):
+def scorer(validation, predict, score, loss, xp):
     """A function that scores the current weights on the validation rows.
 
-    It returns the accuracy and records the loss (the data term of the
-    objective, without the L2 penalty) in ``validation_loss_curve_``; one
-    forward pass gives both.
+    Parameters
+    ----------
+    validation : ValidationSet
+        The rows.
+    predict : callable
+        ``predict(X) -> output``: the network's output for rows ``X``.
+    score : callable
+        ``score(labels, output, sample_weight) -> float``, higher is better
+        (the accuracy of a classifier), with NumPy weights.
+    loss : callable
+        ``loss(y, output, sample_weight, xp=xp) -> float``, the data term of
+        the objective.
+    xp : namespace
+        The namespace of the network.
+
+    Returns
+    -------
+    scorer : callable
+        ``scorer() -> (score, loss)``, from one forward pass.
     """
-    loss = loss_function(estimator.loss, estimator.out_activation_)
-    multilabel = estimator._target_type == _targets.MULTILABEL
-    losses = estimator.validation_loss_curve_
-    xp = model_namespace(estimator.coefs_[0])
-    # the accuracy is counted on the host, where the labels are
-    weight = asnumpy(validation.sample_weight)
+    # the score is counted on the host, where the labels are
+    host_weight = asnumpy(validation.sample_weight)
 
-    def score():
-        output = estimator._forward_output(validation.X)
-        losses.append(loss(validation.y, output, validation.sample_weight, xp=xp))
-        predicted = asnumpy(_targets.decode(output, estimator.classes_, multilabel))
-        return accuracy_score(validation.labels, predicted, sample_weight=weight)
+    def score_and_loss():
+        output = predict(validation.X)
+        value = loss(validation.y, output, validation.sample_weight, xp=xp)
+        return score(validation.labels, output, host_weight), value
 
-    return score
+    return score_and_loss
 
 
-def training_rows(X, labels, metadata, train_index):
+def training_rows(data):
     """The training data as the callbacks see it: the rows trained on.
 
     With rows held out for early stopping, the training rows of X are
     gathered once, and only if a callback asks for X.
     """
-    if train_index is None:
-        return X, labels, metadata
-    caller_weight = None if metadata is None else metadata["sample_weight"]
+    if data.train_index is None:
+        return data.X, data.labels, data.metadata
+    index = data.train_index
+    caller_weight = None if data.metadata is None else data.metadata["sample_weight"]
     rows = []
 
     def X_train():
         if not rows:
-            rows.append(X[train_index])
+            rows.append(data.X[index])
         return rows[0]
 
-    return X_train, labels[train_index], _rows_of_metadata(caller_weight, train_index)
+    return X_train, data.labels[index], _rows_of_metadata(caller_weight, index)
 
 
 def _rows_of_metadata(sample_weight, index):

@@ -3,7 +3,9 @@
 Plain NumPy, no scikit-learn. The math modules (:mod:`._network`,
 :mod:`._activations`, :mod:`._losses`, :mod:`._optimizers`,
 :mod:`._parameters`) take the namespace of their arrays as an argument
-``xp``, NumPy by default; the estimator finds it (:mod:`._array_api`).
+``xp``, with no default: the estimator finds it once per call
+(:mod:`._array_api`) and hands it down, so that a forgotten argument fails
+rather than silently computing with NumPy.
 
 The math is written once, with what the `array API standard
 <https://data-apis.org/array-api/latest/>`_ has: operators (in-place ones
@@ -53,47 +55,47 @@ def is_array(value):
     return hasattr(value, "__dlpack__") and not isinstance(value, np.generic)
 
 
-def empty(shape, dtype, xp=np, device=None):
+def empty(shape, dtype, xp, device=None):
     """An uninitialised array of ``xp`` on ``device``."""
     if is_numpy(xp):
         return np.empty(shape, dtype)
     return xp.empty(shape, dtype=dtype, device=device)
 
 
-def zeros(shape, dtype, xp=np, device=None):
+def zeros(shape, dtype, xp, device=None):
     """An array of zeros of ``xp`` on ``device``."""
     if is_numpy(xp):
         return np.zeros(shape, dtype)
     return xp.zeros(shape, dtype=dtype, device=device)
 
 
-def astype(array, dtype, xp=np):
+def astype(array, dtype, xp):
     """``array`` converted to ``dtype`` (NumPy before 2.0 has no ``np.astype``)."""
     if is_numpy(xp):
         return array.astype(dtype)
     return xp.astype(array, dtype)
 
 
-def copy(array, xp=np):
+def copy(array, xp):
     """A copy of ``array``, in its namespace and on its device."""
     if is_numpy(xp):
         return array.copy()
     return xp.asarray(array, copy=True)
 
 
-def sum_all(a, xp=np):
+def sum_all(a, xp):
     """The sum of all elements (NumPy's method: a microsecond ahead of np.sum)."""
     return a.sum() if is_numpy(xp) else xp.sum(a)
 
 
-def squared_norm(a, xp=np):
+def squared_norm(a, xp):
     """``sum(a ** 2)`` over all elements: a BLAS dot product with NumPy."""
     if is_numpy(xp):
         return np.dot(a.ravel(), a.ravel())
     return xp.sum(a * a)
 
 
-def elementwise(name, *args, out=None, xp=np):
+def elementwise(name, *args, out=None, xp):
     """The standard's elementwise function ``name`` (NumPy writes into ``out``).
 
     Parameters
@@ -105,8 +107,8 @@ def elementwise(name, *args, out=None, xp=np):
         Its arguments.
     out : array, default=None
         NumPy writes the result into it; other namespaces ignore it.
-    xp : namespace, default=numpy
-        The namespace of the arrays.
+    xp : namespace
+        The namespace of the arrays (``numpy`` for NumPy arrays).
 
     Returns
     -------
@@ -119,7 +121,7 @@ def elementwise(name, *args, out=None, xp=np):
     >>> import numpy as np
     >>> from sklearn_sigmoid_mlp._xp import elementwise
     >>> buffer = np.empty(2)
-    >>> elementwise("multiply", np.array([1.0, 2.0]), 3.0, out=buffer) is buffer
+    >>> elementwise("multiply", np.array([1.0, 2.0]), 3.0, out=buffer, xp=np) is buffer
     True
     """
     if is_numpy(xp):
@@ -138,7 +140,7 @@ def store(out, result):
     return out
 
 
-def scalar(value, xp=np):
+def scalar(value, xp):
     """A number for arithmetic with arrays of ``xp``.
 
     NumPy keeps the value as it is (a NumPy scalar keeps NumPy's promotion

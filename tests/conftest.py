@@ -11,7 +11,8 @@ Profiles (choose with ``HYPOTHESIS_PROFILE=<name>`` or
 Hypothesis statistics (the number of cases tried per property, how long they
 took, and the outcomes and defects drawn) are printed at the end of every run,
 as if ``--hypothesis-show-statistics`` had been given.
-The fixture ``single_blas_thread`` is shared by the test modules that opt in;
+The fixture ``single_blas_thread`` is shared by the test modules that opt in,
+``digits`` and ``digits_split`` by those that train on scikit-learn's digits;
 assertion helpers shared by several modules are in ``helpers.py``.
 """
 
@@ -19,6 +20,8 @@ import os
 
 import pytest
 from hypothesis import settings
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
 from threadpoolctl import threadpool_limits
 
 settings.register_profile(
@@ -46,3 +49,36 @@ def single_blas_thread():
     """
     with threadpool_limits(limits=1, user_api="blas"):
         yield
+
+
+@pytest.fixture(scope="session")
+def digits():
+    """scikit-learn's digits scaled to [0, 1], read-only.
+
+    Returns
+    -------
+    X : ndarray of shape (1797, 64)
+        Pixel intensities divided by 16.
+    y : ndarray of shape (1797,)
+        Digits 0-9.
+    """
+    X, y = load_digits(return_X_y=True)
+    X = X / 16.0
+    for array in (X, y):
+        array.flags.writeable = False  # shared by every test: nobody writes
+    return X, y
+
+
+@pytest.fixture(scope="session")
+def digits_split(digits):
+    """The first 600 digits split for training and validation, stratified.
+
+    Returns
+    -------
+    X_train, X_val, y_train, y_val : ndarray
+        450 and 150 rows.
+    """
+    X, y = digits
+    return train_test_split(
+        X[:600], y[:600], test_size=0.25, random_state=0, stratify=y[:600]
+    )

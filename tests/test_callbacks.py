@@ -12,9 +12,9 @@ import warnings
 import numpy as np
 import pytest
 from helpers import quiet_fit, run_program
-from sklearn.datasets import load_digits, load_iris
+from sklearn.datasets import load_iris
 from sklearn.metrics import accuracy_score, log_loss
-from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -25,14 +25,6 @@ callback = pytest.importorskip(
 )
 
 pytestmark = pytest.mark.usefixtures("single_blas_thread")
-
-
-@pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    X = X[:600] / 16
-    y = y[:600]
-    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)
 
 
 class Recorder:
@@ -62,8 +54,8 @@ class Recorder:
         return sum(1 for k, t in self.events if k == kind and task in (None, t))
 
 
-def test_a_callback_that_asks_to_stop_ends_training_with_a_usable_model(digits):
-    X, _, y, _ = digits
+def test_a_callback_that_asks_to_stop_ends_training_with_a_usable_model(digits_split):
+    X, _, y, _ = digits_split
     recorder = Recorder(stop_after=3)
     clf = SigmoidMLPClassifier(max_iter=50, random_state=0).set_callbacks(recorder)
     with warnings.catch_warnings():
@@ -81,8 +73,8 @@ def test_a_callback_that_asks_to_stop_ends_training_with_a_usable_model(digits):
         np.testing.assert_array_equal(ours, theirs)
 
 
-def test_hooks_come_in_pairs_one_task_per_epoch(digits):
-    X, _, y, _ = digits
+def test_hooks_come_in_pairs_one_task_per_epoch(digits_split):
+    X, _, y, _ = digits_split
     recorder = Recorder()
     clf = SigmoidMLPClassifier(max_iter=4, random_state=0).set_callbacks(recorder)
     quiet_fit(clf, X, y)
@@ -98,9 +90,9 @@ def test_hooks_come_in_pairs_one_task_per_epoch(digits):
     assert recorder.count("teardown") == 1
 
 
-def test_an_epoch_cut_short_still_ends_its_task(digits):
+def test_an_epoch_cut_short_still_ends_its_task(digits_split):
     """max_time stops mid-epoch: the epoch's task is ended like the others."""
-    X, _, y, _ = digits
+    X, _, y, _ = digits_split
     recorder = Recorder()
     clf = SigmoidMLPClassifier(batch_size=1, max_time=1e-9, random_state=0)
     clf.set_callbacks(recorder).fit(X, y)
@@ -109,8 +101,8 @@ def test_an_epoch_cut_short_still_ends_its_task(digits):
     assert recorder.count("teardown") == 1
 
 
-def test_fitted_estimator_of_each_epoch_is_that_epoch_s_model(digits):
-    X, _, y, _ = digits
+def test_fitted_estimator_of_each_epoch_is_that_epoch_s_model(digits_split):
+    X, _, y, _ = digits_split
     recorder = Recorder()
     clf = SigmoidMLPClassifier(max_iter=3, random_state=0).set_callbacks(recorder)
     quiet_fit(clf, X, y)
@@ -124,7 +116,7 @@ def test_fitted_estimator_of_each_epoch_is_that_epoch_s_model(digits):
     np.testing.assert_array_equal(last.predict_proba(X), clf.predict_proba(X))
 
 
-def test_scoring_monitor_scores_equal_scores_recomputed(digits):
+def test_scoring_monitor_scores_equal_scores_recomputed(digits_split):
     """Training and validation scores per epoch, each equal to its recomputation.
 
     One batch per epoch and no penalty: the loss of epoch k + 1 in
@@ -132,7 +124,7 @@ def test_scoring_monitor_scores_equal_scores_recomputed(digits):
     monitor scored on the training data; on the validation data its scores
     are ``validation_scores_``, and its log-loss ``validation_loss_curve_``.
     """
-    X, X_val, y, y_val = digits
+    X, X_val, y, y_val = digits_split
     monitor = callback.ScoringMonitor(scoring=["accuracy", "neg_log_loss"])
     clf = SigmoidMLPClassifier(
         max_iter=6, batch_size=len(X), alpha=0, learning_rate_init=0.01, random_state=0
@@ -159,8 +151,8 @@ def test_scoring_monitor_scores_equal_scores_recomputed(digits):
     )
 
 
-def test_scoring_monitor_with_early_stopping_scores_the_rows_trained_on(digits):
-    X, _, y, _ = digits
+def test_scoring_monitor_with_early_stopping_scores_the_rows_trained_on(digits_split):
+    X, _, y, _ = digits_split
     monitor = callback.ScoringMonitor(scoring="accuracy")
     clf = SigmoidMLPClassifier(
         early_stopping=True, max_iter=5, random_state=0
@@ -186,9 +178,9 @@ def _captured(capsys):
 
 
 def test_progress_bar_over_the_epochs_of_fit_and_partial_fit(
-    digits, capsys, wide_console
+    digits_split, capsys, wide_console
 ):
-    X, _, y, _ = digits
+    X, _, y, _ = digits_split
     clf = SigmoidMLPClassifier(max_iter=3, random_state=0)
     clf.set_callbacks(callback.ProgressBar())
     quiet_fit(clf, X, y)
@@ -201,9 +193,9 @@ def test_progress_bar_over_the_epochs_of_fit_and_partial_fit(
     assert set(percentages) == {"100%"}
 
 
-def test_progress_bar_in_a_grid_search(digits, capsys, wide_console):
+def test_progress_bar_in_a_grid_search(digits_split, capsys, wide_console):
     """GridSearchCV(n_jobs=1) propagates the bar to every fit of ours."""
-    X, _, y, _ = digits
+    X, _, y, _ = digits_split
     search = GridSearchCV(
         SigmoidMLPClassifier(max_iter=2, random_state=0),
         {"alpha": [1e-4, 1e-2]},
@@ -219,8 +211,8 @@ def test_progress_bar_in_a_grid_search(digits, capsys, wide_console):
     assert set(percentages) == {"100%"}
 
 
-def test_progress_bar_in_a_pipeline(digits, capsys, wide_console):
-    X, _, y, _ = digits
+def test_progress_bar_in_a_pipeline(digits_split, capsys, wide_console):
+    X, _, y, _ = digits_split
     pipe = make_pipeline(StandardScaler(), SigmoidMLPClassifier(max_iter=2))
     pipe.set_callbacks(callback.ProgressBar(max_propagation_depth=None))
     quiet_fit(pipe, X, y)
@@ -229,9 +221,9 @@ def test_progress_bar_in_a_pipeline(digits, capsys, wide_console):
     assert set(percentages) == {"100%"}
 
 
-def test_callbacks_survive_a_failed_fit_and_are_torn_down(digits):
+def test_callbacks_survive_a_failed_fit_and_are_torn_down(digits_split):
     """A fit that raises leaves the model as it was, and still tears down."""
-    X, _, y, _ = digits
+    X, _, y, _ = digits_split
     recorder = Recorder()
     clf = SigmoidMLPClassifier(random_state=0).set_callbacks(recorder)
     with pytest.raises(ValueError, match="y_val"):
@@ -244,9 +236,9 @@ def test_callbacks_survive_a_failed_fit_and_are_torn_down(digits):
     assert recorder.count("setup") == recorder.count("teardown") == 1
 
 
-def test_a_fit_that_fails_in_training_still_tears_the_callbacks_down(digits):
+def test_a_fit_that_fails_in_training_still_tears_the_callbacks_down(digits_split):
     """No finite epoch is an error; the callbacks are torn down all the same."""
-    X, _, y, _ = digits
+    X, _, y, _ = digits_split
     recorder = Recorder()
     clf = SigmoidMLPClassifier(learning_rate_init=1e6, max_iter=3)
     with pytest.raises(ValueError, match="learning_rate_init"):

@@ -385,34 +385,6 @@ def test_zero_weight_batches_are_skipped(params):
     np.testing.assert_allclose(weighted.loss_curve_, removed.loss_curve_, rtol=1e-12)
 
 
-def test_per_sample_paths_agree():
-    """Batches of one row: the block, rank-one and full-gradient paths agree.
-
-    Plain per-sample SGD has fast paths (first-layer updates deferred over
-    blocks without L2, rank-one updates with it); a momentum of 1e-300 forces
-    the full-gradient step while adding nothing representable to the update.
-    """
-    X, y = classification_data(n_samples=90)
-    weights = np.random.RandomState(1).uniform(0.5, 2.0, size=len(X))
-    weights[[3, 10, 70]] = 0.0
-    for alpha in (0.0, 0.01):
-        base = {
-            "solver": "sgd",
-            "batch_size": 1,
-            "learning_rate_init": 0.05,
-            "alpha": alpha,
-            "max_iter": 2,
-            "hidden_layer_sizes": (8, 5),
-            "random_state": 0,
-        }
-        fast = SigmoidMLPClassifier(**base, momentum=0.0)
-        fast.fit(X, y, sample_weight=weights)
-        general = SigmoidMLPClassifier(**base, momentum=1e-300)
-        general.fit(X, y, sample_weight=weights)
-        assert_same_parameters(fast, general, rtol=1e-10, atol=1e-12)
-        np.testing.assert_allclose(fast.loss_curve_, general.loss_curve_, rtol=1e-10)
-
-
 # ------------------------------------------------------------- class weights
 
 
@@ -739,9 +711,14 @@ def test_fitted_attributes(early_stopping, solver):
         assert isinstance(clf.best_loss_, float)
         assert clf.validation_scores_ is None
         assert clf.best_validation_score_ is None
-    # optimizer and training state are plain data (secure loaders such as skops)
-    for name, value in vars(clf).items():
+    # what is saved, optimizer and training state included, is plain data
+    # (secure loaders such as skops); the owner of the flat parameter vector
+    # is the one transient attribute, rebuilt by the next training call
+    state = clf.__getstate__()
+    assert "_parameters" not in state
+    for name, value in state.items():
         assert is_plain_data(value), name
+    assert [name for name in vars(clf) if name not in state] == ["_parameters"]
 
 
 def test_unfitted_estimator_raises():
@@ -984,16 +961,17 @@ def test_warm_start_refuses_a_changed_structure():
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_prediction_in_row_blocks_equals_one_pass(dtype):
     """Large X is predicted block by block, with the same numbers."""
-    from sklearn_sigmoid_mlp._base import _PREDICT_BLOCK
-    from sklearn_sigmoid_mlp._network import forward
+    from sklearn_sigmoid_mlp._network import PREDICT_BLOCK, forward
+    from sklearn_sigmoid_mlp._parameters import Parameters
 
     X, y = classification_data()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         clf = SigmoidMLPClassifier(max_iter=3, **SMALL).fit(X.astype(dtype), y)
     rng = np.random.RandomState(0)
-    X_large = rng.randn(2 * _PREDICT_BLOCK + 7, X.shape[1]).astype(dtype)
-    one_pass = forward(X_large, clf.coefs_, clf.intercepts_, "softmax")[-1]
+    X_large = rng.randn(2 * PREDICT_BLOCK + 7, X.shape[1]).astype(dtype)
+    params = Parameters.of(clf.coefs_, clf.intercepts_, True, xp=np)
+    one_pass = forward(params, X_large, "softmax")[-1]
     proba = clf.predict_proba(X_large)
     assert proba.dtype == dtype
     np.testing.assert_allclose(

@@ -4,8 +4,8 @@
 (0.1.0) and by the code of 0.2.0.dev0 before the second restructuring, with
 what they predicted when saved (``*-expected.npz``) and what one more
 ``partial_fit`` gave with the code of 0.2.0.dev0 (``*-continued.npz``). The
-programs that wrote them are beside them (``save_models.py``,
-``continue_models.py``). A change of the fitted state, the optimizer state
+programs that wrote them are beside them (``write_compat_models.py``,
+``continue_compat_models.py``). A change of the fitted state, the optimizer state
 or the training arithmetic shows up here.
 """
 

@@ -12,7 +12,7 @@ import sklearn
 from sklearn.base import clone, is_classifier
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
-from sklearn.datasets import load_breast_cancer, load_digits, load_iris
+from sklearn.datasets import load_breast_cancer, load_iris
 from sklearn.ensemble import StackingClassifier, VotingClassifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.inspection import permutation_importance
@@ -68,13 +68,6 @@ def iris():
     """Iris, standardised: 150 samples, 4 features, 3 classes sorted by label."""
     X, y = load_iris(return_X_y=True)
     return StandardScaler().fit_transform(X), y
-
-
-@pytest.fixture(scope="module")
-def digits():
-    """Digits scaled to [0, 1]: 1797 samples, 64 features, 10 classes."""
-    X, y = load_digits(return_X_y=True)
-    return X / 16.0, y
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ from pathlib import Path
 import joblib
 import numpy as np
 import pytest
-from sklearn.datasets import load_digits
 from sklearn.metrics import accuracy_score
 from sklearn.model_selection import GridSearchCV
 
@@ -67,13 +66,6 @@ def client():
         cluster.close()
         os.environ.clear()
         os.environ.update(environ)
-
-
-@pytest.fixture(scope="module")
-def digits():
-    """Digits scaled to [0, 1]: 1797 samples, 64 features, 10 classes."""
-    X, y = load_digits(return_X_y=True)
-    return X / 16.0, y
 
 
 def accuracy_and_pid_scorer():

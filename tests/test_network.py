@@ -9,6 +9,7 @@ import scipy.sparse as sp
 
 from sklearn_sigmoid_mlp._activations import sigmoid, sigmoid_derivative, softmax
 from sklearn_sigmoid_mlp._losses import (
+    Objective,
     binary_log_loss,
     log_loss,
     loss_function,
@@ -25,11 +26,15 @@ from sklearn_sigmoid_mlp._network import (
 from sklearn_sigmoid_mlp._optimizers import (
     SGD,
     Adam,
+    Adaptive,
+    Constant,
+    InvScaling,
     adam_step,
     init_state,
     sgd_rank_one_step,
     sgd_step,
 )
+from sklearn_sigmoid_mlp._parameters import Parameters
 
 N_SAMPLES = 7
 N_FEATURES = 5
@@ -115,6 +120,15 @@ def make_problem(
     }
 
 
+def params_of(problem):
+    """The problem's parameters as the math takes them (the same arrays)."""
+    coefs, intercepts = problem["coefs"], problem["intercepts"]
+    used = intercepts is not None
+    if not used:
+        intercepts = [np.zeros(c.shape[1], c.dtype) for c in coefs]
+    return Parameters.of(coefs, intercepts, used, xp=np)
+
+
 def objective_and_gradients(problem, loss, alpha, X=None):
     """Objective and copies of its gradients by :func:`forward` and :func:`backward`.
 
@@ -139,17 +153,13 @@ def objective_and_gradients(problem, loss, alpha, X=None):
         Gradients with respect to the intercepts.
     """
     X = problem["X"] if X is None else X
-    activations = forward(
-        X, problem["coefs"], problem["intercepts"], problem["out_activation"]
-    )
+    params = params_of(problem)
+    activations = forward(params, X, problem["out_activation"])
     objective, grad_coefs, grad_intercepts = backward(
+        params,
+        Objective(loss, problem["out_activation"], alpha),
         problem["y"],
         activations,
-        problem["coefs"],
-        problem["intercepts"],
-        loss,
-        problem["out_activation"],
-        alpha=alpha,
         sample_weight=problem["sample_weight"],
     )
     grad_coefs = [g.copy() for g in grad_coefs]
@@ -267,12 +277,10 @@ def test_objective_definition():
     problem = make_problem("log_loss", "multilabel", (4, 3), weighted=True)
     alpha = 0.7
     objective = objective_and_gradients(problem, "log_loss", alpha)[0]
-    output = forward(problem["X"], problem["coefs"], problem["intercepts"], "logistic")[
-        -1
-    ]
+    output = forward(params_of(problem), problem["X"], "logistic")[-1]
     weights = problem["sample_weight"]
     penalty = sum((c**2).sum() for c in problem["coefs"])
-    expected = binary_log_loss(problem["y"], output, weights)
+    expected = binary_log_loss(problem["y"], output, weights, xp=np)
     expected += 0.5 * alpha * penalty / weights.sum()
     np.testing.assert_allclose(objective, expected, rtol=1e-12)
 
@@ -300,23 +308,21 @@ def test_sparse_input_gives_dense_gradients(loss, output_type, fit_intercept):
 def test_workspace_buffers_give_the_same_results():
     """Reused buffers (sliced to the batch) give what fresh allocations give."""
     problem = make_problem("log_loss", "multiclass", (4, 3), weighted=True)
-    layer_sizes = [N_FEATURES, 4, 3, N_OUTPUTS]
-    workspace = allocate_workspace(layer_sizes, 2 * N_SAMPLES, np.float64)
+    params = params_of(problem)
+    workspace = allocate_workspace(params, 2 * N_SAMPLES)
     for buffers in workspace.values():
         for buffer in buffers:
             buffer.fill(np.nan)  # stale content must not leak into results
     rows = workspace_rows(workspace, N_SAMPLES)
-    args = (problem["X"], problem["coefs"], problem["intercepts"], "softmax")
-    activations = forward(*args, activations=rows["activations"])
+    activations = forward(
+        params, problem["X"], "softmax", activations=rows["activations"]
+    )
     assert activations[1].base is workspace["activations"][0]
     objective, grad_coefs, grad_intercepts = backward(
+        params,
+        Objective("log_loss", "softmax", alpha=0.2),
         problem["y"],
         activations,
-        problem["coefs"],
-        problem["intercepts"],
-        "log_loss",
-        "softmax",
-        alpha=0.2,
         sample_weight=problem["sample_weight"],
         workspace=rows,
     )
@@ -329,22 +335,18 @@ def test_workspace_buffers_give_the_same_results():
 def test_backward_without_weight_gradients_keeps_deltas():
     """``weight_gradients=False`` returns no weight gradients, the same deltas."""
     problem = make_problem("squared_error", "multiclass", (4, 3))
-    layer_sizes = [N_FEATURES, 4, 3, N_OUTPUTS]
+    params = params_of(problem)
     results = []
     for weight_gradients in (True, False):
-        workspace = allocate_workspace(layer_sizes, N_SAMPLES, np.float64)
-        activations = forward(
-            problem["X"], problem["coefs"], problem["intercepts"], "logistic"
-        )
+        workspace = allocate_workspace(params, N_SAMPLES)
+        activations = forward(params, problem["X"], "logistic")
         results.append(
             (
                 backward(
+                    params,
+                    Objective("squared_error", "logistic"),
                     problem["y"],
                     activations,
-                    problem["coefs"],
-                    problem["intercepts"],
-                    "squared_error",
-                    "logistic",
                     workspace=workspace,
                     weight_gradients=weight_gradients,
                 ),
@@ -369,9 +371,7 @@ def test_float32_stays_float32(loss, output_type):
     """Float32 data and parameters give float32 activations and gradients."""
     problem = make_problem(loss, output_type, (4, 3), weighted=True, dtype=np.float32)
     problem["sample_weight"] = problem["sample_weight"].astype(np.float32)
-    activations = forward(
-        problem["X"], problem["coefs"], problem["intercepts"], problem["out_activation"]
-    )
+    activations = forward(params_of(problem), problem["X"], problem["out_activation"])
     assert all(a.dtype == np.float32 for a in activations)
     objective, grad_coefs, grad_intercepts = objective_and_gradients(problem, loss, 0.1)
     assert np.isfinite(objective)
@@ -418,7 +418,7 @@ def test_sigmoid_does_not_overflow():
     z = np.array([-1e4, -50.0, 0.0, 50.0, 1e4])
     with warnings.catch_warnings(), np.errstate(all="raise"):
         warnings.simplefilter("error")
-        a = sigmoid(z)
+        a = sigmoid(z, xp=np)
     assert a[0] == 0.0
     assert a[-1] == 1.0
     assert a[2] == 0.5
@@ -430,7 +430,7 @@ def test_sigmoid_in_place_keeps_dtype(dtype):
     """``out=z`` writes in place and keeps float32/float64."""
     z = np.linspace(-5, 5, 11).astype(dtype)
     expected = 1 / (1 + np.exp(-z.astype(np.float64)))
-    result = sigmoid(z, out=z)
+    result = sigmoid(z, out=z, xp=np)
     assert result is z
     assert result.dtype == dtype
     np.testing.assert_allclose(result, expected, rtol=1e-6)
@@ -439,14 +439,14 @@ def test_sigmoid_in_place_keeps_dtype(dtype):
 def test_sigmoid_derivative_from_output():
     """``a * (1 - a)`` from the output equals the notebook's formula in ``z``."""
     z = np.linspace(-8, 8, 33)
-    a = sigmoid(z)
+    a = sigmoid(z, xp=np)
     out = np.empty_like(a)
-    result = sigmoid_derivative(a, out=out)
+    result = sigmoid_derivative(a, out=out, xp=np)
     assert result is out
     np.testing.assert_allclose(result, a * (1 - a), rtol=1e-15)
     notebook = np.exp(-z) / ((np.exp(-z) + 1) ** 2)
     np.testing.assert_allclose(result, notebook, rtol=1e-12)
-    np.testing.assert_array_equal(a, sigmoid(z))  # the input is not changed
+    np.testing.assert_array_equal(a, sigmoid(z, xp=np))  # the input is not changed
 
 
 def test_softmax_is_stable_and_normalised():
@@ -454,15 +454,15 @@ def test_softmax_is_stable_and_normalised():
     z = np.array([[1000.0, 0.0, -1000.0], [1.0, 2.0, 3.0], [-1e4, -1e4, -1e4]])
     with warnings.catch_warnings(), np.errstate(over="raise", invalid="raise"):
         warnings.simplefilter("error")
-        p = softmax(z)
+        p = softmax(z, xp=np)
     np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-15)
     np.testing.assert_allclose(p[0], [1.0, 0.0, 0.0])
     np.testing.assert_allclose(p[2], [1 / 3] * 3)
     expected = np.exp([1.0, 2.0, 3.0]) / np.exp([1.0, 2.0, 3.0]).sum()
     np.testing.assert_allclose(p[1], expected, rtol=1e-15)
-    np.testing.assert_allclose(softmax(z[1:2] + 123.0), p[1:2], rtol=1e-14)
+    np.testing.assert_allclose(softmax(z[1:2] + 123.0, xp=np), p[1:2], rtol=1e-14)
     z32 = z.astype(np.float32)
-    assert softmax(z32, out=z32) is z32
+    assert softmax(z32, out=z32, xp=np) is z32
     assert z32.dtype == np.float32
 
 
@@ -477,11 +477,11 @@ def test_losses_finite_when_saturated(function, dtype):
     y_prob = np.array([[0, 1], [0, 1], [1, 0]], dtype=dtype)
     with warnings.catch_warnings(), np.errstate(all="raise"):
         warnings.simplefilter("error")
-        value = function(y_true, y_prob)
+        value = function(y_true, y_prob, xp=np)
     assert isinstance(value, float)
     assert np.isfinite(value)
     assert value > 0
-    perfect = function(y_true, y_true)
+    perfect = function(y_true, y_true, xp=np)
     assert np.isfinite(perfect)
     assert 0 <= perfect < 1e-5
 
@@ -493,16 +493,20 @@ def test_loss_values():
     y_true = np.eye(3)[[0, 1, 2, 0, 1, 2]]
     softmax_prob = y_prob / y_prob.sum(axis=1, keepdims=True)
     np.testing.assert_allclose(
-        log_loss(y_true, softmax_prob),
+        log_loss(y_true, softmax_prob, xp=np),
         -np.mean(np.log(softmax_prob[np.arange(6), [0, 1, 2, 0, 1, 2]])),
         rtol=1e-14,
     )
     per_sample = -(y_true * np.log(y_prob) + (1 - y_true) * np.log(1 - y_prob))
     np.testing.assert_allclose(
-        binary_log_loss(y_true, y_prob), per_sample.sum(axis=1).mean(), rtol=1e-14
+        binary_log_loss(y_true, y_prob, xp=np),
+        per_sample.sum(axis=1).mean(),
+        rtol=1e-14,
     )
     np.testing.assert_allclose(
-        squared_error(y_true, y_prob), ((y_prob - y_true) ** 2).mean(), rtol=1e-14
+        squared_error(y_true, y_prob, xp=np),
+        ((y_prob - y_true) ** 2).mean(),
+        rtol=1e-14,
     )
 
 
@@ -515,17 +519,18 @@ def test_losses_weighted_mean(function):
     y_true = np.eye(3)[[0, 2, 1, 1, 0]]
     weights = np.array([2.0, 0.0, 1.0, 3.0, 1.0])
     per_sample = np.array(
-        [function(y_true[i : i + 1], y_prob[i : i + 1]) for i in range(5)]
+        [function(y_true[i : i + 1], y_prob[i : i + 1], xp=np) for i in range(5)]
     )
-    weighted = function(y_true, y_prob, weights)
+    weighted = function(y_true, y_prob, weights, xp=np)
     np.testing.assert_allclose(weighted, np.average(per_sample, weights=weights))
     repeats = weights.astype(int)
     repeated = function(
-        np.repeat(y_true, repeats, axis=0), np.repeat(y_prob, repeats, axis=0)
+        np.repeat(y_true, repeats, axis=0), np.repeat(y_prob, repeats, axis=0), xp=np
     )
     np.testing.assert_allclose(weighted, repeated, rtol=1e-14)
     np.testing.assert_allclose(
-        function(y_true, y_prob, np.full(5, 4.0)), function(y_true, y_prob)
+        function(y_true, y_prob, np.full(5, 4.0), xp=np),
+        function(y_true, y_prob, xp=np),
     )
 
 
@@ -543,10 +548,10 @@ def test_output_delta_formulas():
     y_true = np.eye(3)[[0, 1, 2, 0]]
     out = np.empty_like(y_prob)
     np.testing.assert_allclose(
-        output_delta("log_loss", y_true, y_prob, out=out), y_prob - y_true
+        output_delta("log_loss", y_true, y_prob, out=out, xp=np), y_prob - y_true
     )
     expected = 2 * (y_prob - y_true) / 3 * y_prob * (1 - y_prob)
-    result = output_delta("squared_error", y_true, y_prob, out=out)
+    result = output_delta("squared_error", y_true, y_prob, out=out, xp=np)
     assert result is out
     np.testing.assert_allclose(result, expected, rtol=1e-14)
 
@@ -590,7 +595,9 @@ def test_sgd_step_matches_sklearn_rule(momentum, nesterov):
             else:
                 update = expected_velocities[i]
             expected[i] = expected[i] + update
-        sgd_step(params, flat(grads), velocities, learning_rate, momentum, nesterov)
+        sgd_step(
+            params, flat(grads), velocities, learning_rate, momentum, nesterov, xp=np
+        )
     np.testing.assert_allclose(params, flat(expected), rtol=1e-13, atol=1e-15)
     np.testing.assert_allclose(
         velocities, flat(expected_velocities), rtol=1e-13, atol=1e-15
@@ -606,7 +613,7 @@ def test_adam_step_matches_sklearn_rule(dtype):
     first = [np.zeros_like(p) for p in expected]
     second = [np.zeros_like(p) for p in expected]
     learning_rate, beta_1, beta_2, epsilon = 0.01, 0.9, 0.999, 1e-8
-    state = init_state("adam", params.size, dtype, learning_rate)
+    state = init_state("adam", params.size, dtype, learning_rate, xp=np)
     assert state["t"] == 0
     for t, grads in enumerate(grad_rounds, start=1):
         step_size = learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
@@ -616,7 +623,7 @@ def test_adam_step_matches_sklearn_rule(dtype):
             expected[i] = expected[i] - step_size * first[i] / (
                 np.sqrt(second[i]) + epsilon
             )
-        adam_step(params, flat(grads), state, beta_1, beta_2, epsilon)
+        adam_step(params, flat(grads), state, beta_1, beta_2, epsilon, xp=np)
         assert state["t"] == t
     rtol = 1e-5 if dtype == np.float32 else 1e-12
     assert params.dtype == dtype
@@ -632,7 +639,7 @@ def test_adam_step_matches_sklearn_rule(dtype):
 def test_optimizer_state_is_plain_data():
     """The state is a dict of numbers, strings and flat NumPy arrays of zeros."""
     for solver in ("sgd", "adam"):
-        state = init_state(solver, 7, np.float32, 0.1)
+        state = init_state(solver, 7, np.float32, 0.1, xp=np)
         assert state["solver"] == solver
         assert state["learning_rate"] == 0.1
         for value in state.values():
@@ -644,30 +651,35 @@ def test_optimizer_state_is_plain_data():
                 assert isinstance(value, (int, float, str))
 
 
+def sgd_with(schedule, learning_rate_init=0.1):
+    state = init_state("sgd", 1, np.float64, learning_rate_init, xp=np)
+    return SGD(state, schedule, 0.0, False, xp=np)
+
+
 def test_invscaling_schedule():
     """Inverse scaling divides the initial rate by ``(t_ + 1) ** power_t``."""
-    sgd = SGD(init_state("sgd", 1, np.float64, 0.1), 0.0, False, "invscaling", 0.5)
+    sgd = sgd_with(InvScaling(0.5))
     sgd.iteration_ends(99)
     assert sgd.learning_rate == pytest.approx(0.01)
     sgd.iteration_ends(10**400)
     assert sgd.learning_rate == 0.0
-    for schedule in ("constant", "adaptive"):
-        sgd = SGD(init_state("sgd", 1, np.float64, 0.1), 0.0, False, schedule, 0.5)
+    for schedule in (Constant(), Adaptive()):
+        sgd = sgd_with(schedule)
         sgd.iteration_ends(99)
         assert sgd.learning_rate == 0.1
 
 
 def test_adaptive_schedule_divides_by_five_until_1e_6():
     """``trigger_stopping`` lowers an adaptive rate by 5 and stops below 1e-6."""
-    sgd = SGD(init_state("sgd", 1, np.float64, 1e-5), 0.0, False, "adaptive", 0.5)
+    sgd = sgd_with(Adaptive(), learning_rate_init=1e-5)
     assert sgd.trigger_stopping() is False
     assert sgd.learning_rate == pytest.approx(2e-6)
     assert sgd.trigger_stopping() is False
     assert sgd.learning_rate == pytest.approx(4e-7)
     assert sgd.trigger_stopping() is True
-    constant = SGD(init_state("sgd", 1, np.float64, 0.1), 0.0, False, "constant", 0.5)
-    assert constant.trigger_stopping() is True
-    adam = Adam(init_state("adam", 1, np.float64, 0.1), 0.9, 0.999, 1e-8)
+    assert sgd_with(Constant()).trigger_stopping() is True
+    state = init_state("adam", 1, np.float64, 0.1, xp=np)
+    adam = Adam(state, Constant(), 0.9, 0.999, 1e-8, xp=np)
     assert adam.trigger_stopping() is True
 
 

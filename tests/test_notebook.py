@@ -16,7 +16,11 @@ from notebook_reference import NotebookNetwork
 from sklearn.datasets import load_digits
 
 from sklearn_sigmoid_mlp import NOTEBOOK_PARAMS, SigmoidMLPClassifier
+from sklearn_sigmoid_mlp._losses import Objective
 from sklearn_sigmoid_mlp._network import init_parameters
+from sklearn_sigmoid_mlp._optimizers import SGD, Constant, init_state
+from sklearn_sigmoid_mlp._parameters import Parameters
+from sklearn_sigmoid_mlp._training import Trainer, TrainingData
 
 SIZES = [784, 128, 64, 10]
 # NOTEBOOK_PARAMS trains for a fixed number of epochs: every fit ends at
@@ -125,19 +129,31 @@ def test_one_epoch_equals_the_notebook(target, input_format):
         assert max_relative_difference(coef, weights.T) > 1e3 * MAX_RELATIVE_DIFFERENCE
 
 
-def test_general_sgd_path_equals_the_notebook():
-    """The full-gradient SGD step (not the rank-one shortcut) also matches.
+@pytest.mark.parametrize("path", ["mini_batch", "rank_one", "per_sample_blocks"])
+def test_every_step_path_equals_the_notebook(path):
+    """Each step path of the engine, named directly, trains the notebook's epoch.
 
-    A momentum of 1e-300 sends batches of one sample through ``sgd_step`` with
-    formed gradients, while its contribution, ``1e-300 * velocity``, vanishes
-    in floating point: the update is the notebook's plain SGD step.
+    The estimator takes the per-sample blocks; the engine's other paths (the
+    rank-one updates and the full-gradient step) are the same arithmetic.
     """
-    X_train, X_test, labels, _, Y_train, Y_test = mnist_like_data()
+    X_train, X_test, _, _, Y_train, Y_test = mnist_like_data()
     notebook = NotebookNetwork(SEED)
     notebook.train(X_train, Y_train, X_test, Y_test, epochs=1)
-    params = {**NOTEBOOK_PARAMS, "momentum": 1e-300, "max_iter": 1}
-    clf = SigmoidMLPClassifier(**params, random_state=SEED).fit(X_train, labels)
-    for coef, weights in zip(clf.coefs_, notebook.weights()):
+    coefs, intercepts = init_parameters(
+        SIZES, "notebook", np.random.RandomState(SEED), np.float64
+    )
+    params = Parameters.packed(coefs, intercepts, False, xp=np)
+    state = init_state("sgd", params.n_trained, np.float64, 0.001, xp=np)
+    sgd = SGD(state, Constant(), 0.0, False, xp=np)
+    data = TrainingData(X_train, Y_train.astype(float), np.ones(N_TRAIN))
+    trainer = Trainer(
+        params, Objective("squared_error", "logistic"), sgd, 1, step_path=path
+    )
+    result = trainer.run(
+        data, 1, [], samples_seen=0, rng=np.random.RandomState(0), shuffle=False
+    )
+    assert result.n_epochs == 1
+    for coef, weights in zip(params.coefs, notebook.weights()):
         assert max_relative_difference(coef, weights.T) < MAX_RELATIVE_DIFFERENCE
 
 

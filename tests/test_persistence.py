@@ -14,7 +14,7 @@ import joblib
 import numpy as np
 import pytest
 from helpers import assert_same_model, child_program
-from sklearn.datasets import load_digits, load_iris
+from sklearn.datasets import load_iris
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -29,23 +29,22 @@ OUR_CLASS = "sklearn_sigmoid_mlp._classifier.SigmoidMLPClassifier"
 
 
 @pytest.fixture(scope="module")
-def digits():
-    """Digits scaled to [0, 1], split into a training and a test half.
+def halves(digits):
+    """The shared digits (``conftest.py``) split into two halves by parity.
 
     Returns
     -------
     X_train, X_test, y_train, y_test : ndarray
         899 training and 898 test samples, 64 features, 10 classes.
     """
-    X, y = load_digits(return_X_y=True)
-    X = X / 16.0
+    X, y = digits
     return X[::2], X[1::2], y[::2], y[1::2]
 
 
 @pytest.fixture(scope="module")
-def fitted(digits):
-    """A small network fitted on the digits training half."""
-    X_train, _, y_train, _ = digits
+def fitted(halves):
+    """A small network fitted on the halves training half."""
+    X_train, _, y_train, _ = halves
     clf = SigmoidMLPClassifier(
         hidden_layer_sizes=(16,), learning_rate_init=0.01, max_iter=30, random_state=0
     )
@@ -103,8 +102,8 @@ def run_child(name, cwd, *args):
     ],
     ids=["joblib", "joblib-compress3", "pickle"],
 )
-def test_roundtrip_through_a_file(fitted, digits, tmp_path, save, load):
-    _, X_test, _, y_test = digits
+def test_roundtrip_through_a_file(fitted, halves, tmp_path, save, load):
+    _, X_test, _, y_test = halves
     path = tmp_path / "model.bin"
     save(fitted, path)
     assert path.stat().st_size > 0
@@ -123,8 +122,8 @@ def test_compressed_file_is_smaller(fitted, tmp_path):
     assert compressed.stat().st_size < plain.stat().st_size
 
 
-def test_saved_in_one_process_loaded_in_a_fresh_one(fitted, digits, tmp_path):
-    _, X_test, _, _ = digits
+def test_saved_in_one_process_loaded_in_a_fresh_one(fitted, halves, tmp_path):
+    _, X_test, _, _ = halves
     run_child("save_models.py", tmp_path)  # fits and saves in four formats
     joblib.dump(fitted, tmp_path / "here.joblib")  # and one saved by this process
     out = json.loads(run_child("load_models.py", tmp_path, OUR_CLASS))
@@ -141,8 +140,8 @@ def test_saved_in_one_process_loaded_in_a_fresh_one(fitted, digits, tmp_path):
     assert np.array_equal(here, fitted.predict_proba(X_test))
 
 
-def test_memory_mapped_load_predicts_without_writing(fitted, digits, tmp_path):
-    _, X_test, _, y_test = digits
+def test_memory_mapped_load_predicts_without_writing(fitted, halves, tmp_path):
+    _, X_test, _, y_test = halves
     path = tmp_path / "model.joblib"
     joblib.dump(fitted, path)
     before = path.read_bytes()
@@ -163,9 +162,9 @@ def test_memory_mapped_load_predicts_without_writing(fitted, digits, tmp_path):
 
 @pytest.mark.parametrize("mmap_mode", [None, "c", "r"])
 def test_reloaded_model_trains_further_exactly_like_the_original(
-    fitted, digits, tmp_path, mmap_mode
+    fitted, halves, tmp_path, mmap_mode
 ):
-    X_train, X_test, y_train, y_test = digits
+    X_train, X_test, y_train, y_test = halves
     path = tmp_path / "model.joblib"
     joblib.dump(fitted, path)
     before = path.read_bytes()
@@ -217,8 +216,8 @@ class _OtherVersionPickler(pickle.Pickler):
         return tuple(reduced)
 
 
-def test_loading_another_version_warns(fitted, digits, tmp_path):
-    _, X_test, _, _ = digits
+def test_loading_another_version_warns(fitted, halves, tmp_path):
+    _, X_test, _, _ = halves
     path = tmp_path / "old.pkl"
     with path.open("wb") as f:
         _OtherVersionPickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump(fitted)
@@ -328,9 +327,9 @@ def test_skops_trusts_only_our_class(make_model, tmp_path):
     assert loaded.get_params() == model.get_params()
 
 
-def test_skops_loaded_model_trains_further(fitted, digits, tmp_path):
+def test_skops_loaded_model_trains_further(fitted, halves, tmp_path):
     skops_io = pytest.importorskip("skops.io")
-    X_train, X_test, y_train, _ = digits
+    X_train, X_test, y_train, _ = halves
     path = tmp_path / "model.skops"
     skops_io.dump(fitted, path)
     loaded = skops_io.load(path, trusted=[OUR_CLASS])
@@ -340,9 +339,9 @@ def test_skops_loaded_model_trains_further(fitted, digits, tmp_path):
     assert_same_model(loaded, original, X_test)
 
 
-def test_skops_pipeline_needs_only_our_class(digits, tmp_path):
+def test_skops_pipeline_needs_only_our_class(halves, tmp_path):
     skops_io = pytest.importorskip("skops.io")
-    X_train, X_test, y_train, _ = digits
+    X_train, X_test, y_train, _ = halves
     pipe = make_pipeline(
         StandardScaler(),
         SigmoidMLPClassifier(hidden_layer_sizes=(8,), max_iter=5, random_state=0),

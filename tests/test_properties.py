@@ -178,8 +178,12 @@ def _check_outcome(error, defects, maybe=()):
 
 
 def _state(estimator):
-    """A deep copy of every attribute: parameters and fitted state."""
-    return copy.deepcopy(vars(estimator))
+    """A deep copy of every attribute that is saved: parameters, fitted state.
+
+    (The owner of the flat parameter vector, a transient view of the same
+    arrays, is not saved: ``__getstate__`` leaves it out.)
+    """
+    return copy.deepcopy(estimator.__getstate__())
 
 
 def _assert_same(before, after, path="estimator"):

@@ -10,9 +10,8 @@ import numpy as np
 import pytest
 import sklearn
 from helpers import quiet_fit
-from sklearn.datasets import load_digits, load_iris
+from sklearn.datasets import load_iris
 from sklearn.metrics import accuracy_score, log_loss
-from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -21,15 +20,8 @@ from sklearn_sigmoid_mlp import SigmoidMLPClassifier
 pytestmark = pytest.mark.usefixtures("single_blas_thread")
 
 
-@pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    X, y = X[:500] / 16, y[:500]
-    return train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
-
-
-def test_x_val_is_monitored_without_early_stopping(digits):
-    X, X_val, y, y_val = digits
+def test_x_val_is_monitored_without_early_stopping(digits_split):
+    X, X_val, y, y_val = digits_split
     clf = quiet_fit(
         SigmoidMLPClassifier(max_iter=4, random_state=0), X, y, X_val=X_val, y_val=y_val
     )
@@ -47,8 +39,8 @@ def test_x_val_is_monitored_without_early_stopping(digits):
         np.testing.assert_array_equal(ours, theirs)
 
 
-def test_early_stopping_on_x_val_trains_on_all_of_x(digits):
-    X, X_val, y, y_val = digits
+def test_early_stopping_on_x_val_trains_on_all_of_x(digits_split):
+    X, X_val, y, y_val = digits_split
     clf = quiet_fit(
         SigmoidMLPClassifier(
             early_stopping=True, n_iter_no_change=3, max_iter=60, random_state=0
@@ -69,8 +61,8 @@ def test_early_stopping_on_x_val_trains_on_all_of_x(digits):
     assert len(held_out.validation_loss_curve_) == len(held_out.validation_scores_)
 
 
-def test_sample_weight_val_weighs_the_scores_and_losses(digits):
-    X, X_val, y, y_val = digits
+def test_sample_weight_val_weighs_the_scores_and_losses(digits_split):
+    X, X_val, y, y_val = digits_split
     weight = np.random.RandomState(0).randint(0, 3, size=len(y_val)).astype(float)
     clf = quiet_fit(
         SigmoidMLPClassifier(max_iter=3, random_state=0),
@@ -106,8 +98,8 @@ def test_string_labels_and_binary_targets():
     )
 
 
-def test_a_subset_of_the_classes_is_fine(digits):
-    X, X_val, y, y_val = digits
+def test_a_subset_of_the_classes_is_fine(digits_split):
+    X, X_val, y, y_val = digits_split
     some = np.isin(y_val, [0, 1, 2])
     clf = quiet_fit(
         SigmoidMLPClassifier(max_iter=2, random_state=0),
@@ -119,8 +111,8 @@ def test_a_subset_of_the_classes_is_fine(digits):
     assert len(clf.validation_scores_) == 2
 
 
-def test_float32_x_val_with_float64_x_is_scored_in_the_network_dtype(digits):
-    X, X_val, y, y_val = digits
+def test_float32_x_val_with_float64_x_is_scored_in_the_network_dtype(digits_split):
+    X, X_val, y, y_val = digits_split
     clf = quiet_fit(
         SigmoidMLPClassifier(max_iter=2, random_state=0),
         X.astype(np.float32),
@@ -167,8 +159,8 @@ def test_bad_validation_sets_are_clear_errors(kwargs, message):
     assert not hasattr(clf, "coefs_")  # a failed fit leaves nothing behind
 
 
-def test_warm_start_extends_the_validation_record(digits):
-    X, X_val, y, y_val = digits
+def test_warm_start_extends_the_validation_record(digits_split):
+    X, X_val, y, y_val = digits_split
     clf = SigmoidMLPClassifier(max_iter=2, warm_start=True, random_state=0)
     quiet_fit(clf, X, y, X_val=X_val, y_val=y_val)
     quiet_fit(clf, X, y, X_val=X_val, y_val=y_val)
@@ -178,9 +170,9 @@ def test_warm_start_extends_the_validation_record(digits):
     assert clf.validation_scores_ is None and clf.validation_loss_curve_ is None
 
 
-def test_pipeline_transforms_x_val_with_metadata_routing(digits):
+def test_pipeline_transforms_x_val_with_metadata_routing(digits_split):
     """Pipeline(transform_input=["X_val"]) scales X_val as it scales X."""
-    X, X_val, y, y_val = digits
+    X, X_val, y, y_val = digits_split
     X, X_val = X * 16, X_val * 16  # raw pixels: the scaler matters
     with sklearn.config_context(enable_metadata_routing=True):
         mlp = SigmoidMLPClassifier(max_iter=3, random_state=0).set_fit_request(
@@ -205,8 +197,8 @@ def test_pipeline_transforms_x_val_with_metadata_routing(digits):
     assert pipe[-1].validation_scores_[-1] == pipe.score(X_val, y_val)
 
 
-def test_verbose_reports_the_validation_loss_and_accuracy(digits, capsys):
-    X, X_val, y, y_val = digits
+def test_verbose_reports_the_validation_loss_and_accuracy(digits_split, capsys):
+    X, X_val, y, y_val = digits_split
     clf = quiet_fit(
         SigmoidMLPClassifier(max_iter=2, verbose=True, random_state=0),
         X,
