@@ -328,12 +328,25 @@ def test_an_unfitted_model_cannot_be_exported():
         sigmoid_onnx.to_onnx(SigmoidMLPClassifier(), X[:1].astype(np.float32))
 
 
-def test_integral_float_labels_export_as_integers():
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("label_dtype", [float, np.uint8, bool])
+def test_integral_float_and_unsigned_labels_export_as_integers(label_dtype):
+    """Also as ZipMap's keys and the output_class_labels output."""
     X, y = iris()
-    model = SigmoidMLPClassifier(learning_rate_init=0.01, random_state=0)
-    model.fit(X, y.astype(float))
-    labels, _ = run(sigmoid_onnx.to_onnx(model, X[:1], options={"zipmap": False}), X)
+    if label_dtype is bool:
+        X, y = X[y < 2], y[y < 2]
+    model = SigmoidMLPClassifier(learning_rate_init=0.01, max_iter=30, random_state=0)
+    model.fit(X, y.astype(label_dtype))
+    options = {"zipmap": False, "output_class_labels": True}
+    labels, _, class_labels = run(
+        sigmoid_onnx.to_onnx(model, X[:1], options=options), X
+    )
     np.testing.assert_array_equal(labels, model.predict(X))
+    assert labels.dtype == class_labels.dtype == np.int64
+    np.testing.assert_array_equal(class_labels, model.classes_)
+    labels, dictionaries = run(sigmoid_onnx.to_onnx(model, X[:1]), X)
+    np.testing.assert_array_equal(labels, model.predict(X))
+    assert list(dictionaries[0]) == list(range(len(model.classes_)))
 
 
 def test_importing_the_package_does_not_import_onnx():
