@@ -30,6 +30,9 @@ float32 whatever the input's type, ZipMap accepting float tensors only;
 ``zipmap=False``) and ``nocl`` (class indices ``0 .. n_classes - 1`` instead
 of the classes). Multilabel models have no distribution over classes and
 ignore ``zipmap``.
+
+Sample rows (or ``initial_types``) of another width than ``n_features_in_``
+raise a :class:`ValueError`.
 """
 
 import numpy as np
@@ -89,8 +92,9 @@ def to_onnx(model, X, **kwargs):
     model : SigmoidMLPClassifier or Pipeline
         The fitted estimator.
     X : ndarray of shape (n_samples, n_features)
-        A few rows of the input, for the input's name, type and width; float32
-        rows make a float32 graph, float64 rows a float64 graph.
+        A few rows of the input (a NumPy array), for the input's name, type
+        and width; float32 rows make a float32 graph, float64 rows a float64
+        graph. ``n_features`` must be the model's ``n_features_in_``.
     **kwargs
         Passed to ``skl2onnx.to_onnx``, such as
         ``options={"zipmap": False}`` for a probability tensor instead of a
@@ -104,7 +108,8 @@ def to_onnx(model, X, **kwargs):
     Raises
     ------
     ValueError
-        If ``output_class_labels=True`` is asked for with ZipMap, or if the
+        If the rows of ``X`` are not 2-D with ``n_features_in_`` columns, if
+        ``output_class_labels=True`` is asked for with ZipMap, or if the
         classes are neither whole numbers nor strings.
 
     Examples
@@ -193,7 +198,10 @@ def _parser(scope, model, inputs, custom_parsers=None):
 
 
 def _shape_calculator(operator):
-    """Labels ``[N]`` (or ``[N, n_labels]``) and probabilities ``[N, n_classes]``."""
+    """Labels ``[N]`` (or ``[N, n_labels]``) and probabilities ``[N, n_classes]``.
+
+    Also checks that the input has the width the model was fitted on.
+    """
     from skl2onnx.common.data_types import (
         DoubleTensorType,
         FloatTensorType,
@@ -203,6 +211,20 @@ def _shape_calculator(operator):
 
     model = operator.raw_operator
     options = _options(operator.scope_inst, model)
+    shape = list(operator.inputs[0].type.shape or [])
+    if len(shape) != 2:
+        raise ValueError(
+            f"{type(model).__name__} expects a 2-D input of shape (n_samples, "
+            f"n_features) with n_features_in_={model.n_features_in_} columns, "
+            f"got an ONNX input of shape {shape}."
+        )
+    if isinstance(shape[1], int) and shape[1] != model.n_features_in_:
+        raise ValueError(
+            f"X has {shape[1]} features, but {type(model).__name__} is expecting "
+            f"{model.n_features_in_} features as input (n_features_in_="
+            f"{model.n_features_in_}): the rows given to to_onnx (or the "
+            "initial_types) must have the width the model was fitted on."
+        )
     n_rows = operator.inputs[0].get_first_dimension()
     n_classes = len(model.classes_)
     classes = _label_classes(options, model)

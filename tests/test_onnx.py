@@ -225,6 +225,25 @@ def test_float64_zipmap_probabilities_are_the_rounded_float64_ones():
     )
 
 
+def test_rows_of_the_wrong_width_are_refused():
+    from skl2onnx.common.data_types import FloatTensorType
+
+    model, X = fitted("multiclass", np.float32)
+    with pytest.raises(ValueError, match=r"X has 3 features.*n_features_in_=4"):
+        sigmoid_onnx.to_onnx(model, X[:1, :3])
+    with pytest.raises(ValueError, match=r"X has 5 features.*n_features_in_=4"):
+        skl2onnx.to_onnx(model, initial_types=[("X", FloatTensorType([None, 5]))])
+    with pytest.raises(ValueError, match=r"2-D input.*n_features_in_=4"):
+        sigmoid_onnx.to_onnx(model, X[0])
+    # a width left unknown is ONNX Runtime's to check, at run time
+    onnx_model = skl2onnx.to_onnx(
+        model,
+        initial_types=[("X", FloatTensorType([None, None]))],
+        options={"zipmap": False},
+    )
+    check_outputs("unknown_width", model, X, *run(onnx_model, X))
+
+
 def test_output_class_labels_needs_zipmap_false():
     model, X = fitted("multiclass", np.float32)
     with pytest.raises(ValueError, match="output_class_labels=True needs zipmap"):
