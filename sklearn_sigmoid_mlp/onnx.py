@@ -211,16 +211,17 @@ def _shape_calculator(operator):
 
     model = operator.raw_operator
     options = _options(operator.scope_inst, model)
-    shape = list(operator.inputs[0].type.shape or [])
-    if len(shape) != 2:
+    shape = list(operator.inputs[0].type.shape or [])  # [] if the rank is unknown
+    if len(shape) not in (0, 2):
         raise ValueError(
             f"{type(model).__name__} expects a 2-D input of shape (n_samples, "
             f"n_features) with n_features_in_={model.n_features_in_} columns, "
             f"got an ONNX input of shape {shape}."
         )
-    if isinstance(shape[1], int) and shape[1] != model.n_features_in_:
+    width = shape[1] if shape else None  # None (or a name) if unknown
+    if isinstance(width, int) and width != model.n_features_in_:
         raise ValueError(
-            f"X has {shape[1]} features, but {type(model).__name__} is expecting "
+            f"X has {width} features, but {type(model).__name__} is expecting "
             f"{model.n_features_in_} features as input (n_features_in_="
             f"{model.n_features_in_}): the rows given to to_onnx (or the "
             "initial_types) must have the width the model was fitted on."

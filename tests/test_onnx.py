@@ -235,13 +235,14 @@ def test_rows_of_the_wrong_width_are_refused():
         skl2onnx.to_onnx(model, initial_types=[("X", FloatTensorType([None, 5]))])
     with pytest.raises(ValueError, match=r"2-D input.*n_features_in_=4"):
         sigmoid_onnx.to_onnx(model, X[0])
-    # a width left unknown is ONNX Runtime's to check, at run time
-    onnx_model = skl2onnx.to_onnx(
-        model,
-        initial_types=[("X", FloatTensorType([None, None]))],
-        options={"zipmap": False},
-    )
-    check_outputs("unknown_width", model, X, *run(onnx_model, X))
+    # a width (or rank) left unknown is ONNX Runtime's to check, at run time
+    for shape in ([None, None], None):
+        onnx_model = skl2onnx.to_onnx(
+            model,
+            initial_types=[("X", FloatTensorType(shape))],
+            options={"zipmap": False},
+        )
+        check_outputs("unknown_width", model, X, *run(onnx_model, X))
 
 
 def test_output_class_labels_needs_zipmap_false():
