@@ -31,6 +31,9 @@ float32 whatever the input's type, ZipMap accepting float tensors only;
 of the classes). Multilabel models have no distribution over classes and
 ignore ``zipmap``.
 
+A model fitted on arrays of another library with array API dispatch
+(PyTorch, CuPy, array-api-strict) is exported from a NumPy copy of its
+weights (:func:`~sklearn_sigmoid_mlp.to_numpy`); the model is left as it is.
 Sample rows (or ``initial_types``) of another width than ``n_features_in_``
 raise a :class:`ValueError`.
 """
@@ -38,7 +41,7 @@ raise a :class:`ValueError`.
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from . import _targets
+from . import _targets, to_numpy
 from ._classifier import SigmoidMLPClassifier
 
 __all__ = ["register", "to_onnx"]
@@ -90,7 +93,9 @@ def to_onnx(model, X, **kwargs):
     Parameters
     ----------
     model : SigmoidMLPClassifier or Pipeline
-        The fitted estimator.
+        The fitted estimator, fitted on NumPy arrays or, with array API
+        dispatch, on those of another library: its weights are then copied to
+        NumPy for the export, and the model itself is left as it is.
     X : ndarray of shape (n_samples, n_features)
         A few rows of the input (a NumPy array), for the input's name, type
         and width; float32 rows make a float32 graph, float64 rows a float64
@@ -263,6 +268,20 @@ def _multilabel(model):
     return model._target_type == _targets.MULTILABEL
 
 
+def _numpy_model(model):
+    """The model itself, or a NumPy copy of one fitted in another array library.
+
+    A model fitted with array API dispatch holds its weights in the library of
+    its training data (PyTorch, CuPy, array-api-strict...), possibly on a GPU;
+    :func:`~sklearn_sigmoid_mlp.to_numpy` copies them to NumPy arrays and
+    leaves the model as it is.
+    """
+    arrays = [*model.coefs_, *model.intercepts_]
+    if all(isinstance(array, np.ndarray) for array in arrays):
+        return model
+    return to_numpy(model)
+
+
 def _converter(scope, operator, container):
     """The forward pass, ``predict_proba``'s post-processing and the labels."""
     from skl2onnx.common.data_types import guess_proto_type
@@ -271,6 +290,7 @@ def _converter(scope, operator, container):
     model = operator.raw_operator
     check_is_fitted(model)
     options = _options(container, model)
+    model = _numpy_model(model)
     double = guess_proto_type(operator.inputs[0].type) == onnx_proto.TensorProto.DOUBLE
     graph = _Graph(scope, container, np.float64 if double else np.float32)
     output = graph.forward(operator.inputs[0].full_name, model)

@@ -5,16 +5,24 @@ Every case compares the labels and probabilities of the ONNX graph with
 float32 inputs and 1e-9 for float64 inputs (1e-7 for float64 inputs with
 ZipMap's dictionaries, whose values are float32). Every output option, both
 input types, and 0, 1 and many rows are run for every kind of model.
+
+The export of a model fitted on array-api-strict arrays needs array API
+dispatch, hence ``SCIPY_ARRAY_API=1`` before SciPy is imported: it runs in a
+child pytest of this module (``test_array_api_cases_in_child_process``), as
+in ``test_array_api.py``.
 """
 
 import functools
+import os
 import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
 from helpers import child_program
+from sklearn import config_context
 from sklearn.base import clone
 from sklearn.datasets import (
     load_breast_cancer,
@@ -26,7 +34,7 @@ from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
-from sklearn_sigmoid_mlp import NOTEBOOK_PARAMS, SigmoidMLPClassifier
+from sklearn_sigmoid_mlp import NOTEBOOK_PARAMS, SigmoidMLPClassifier, to_numpy
 
 ort = pytest.importorskip("onnxruntime")
 skl2onnx = pytest.importorskip("skl2onnx")
@@ -37,6 +45,12 @@ pytestmark = pytest.mark.usefixtures("single_blas_thread")
 TOLERANCE = {np.float32: 1e-5, np.float64: 1e-9}
 #: float64 inputs, probabilities cast to float32 for ZipMap's dictionaries
 ZIPMAP_FLOAT64_TOLERANCE = 1e-7
+IN_CHILD = os.environ.get("SCIPY_ARRAY_API") == "1"
+needs_dispatch = pytest.mark.skipif(
+    not IN_CHILD,
+    reason="needs SCIPY_ARRAY_API=1: runs in the child pytest of "
+    "test_array_api_cases_in_child_process",
+)
 #: the largest probability difference of each case, printed with ``-s``
 LARGEST = {}
 
@@ -257,6 +271,70 @@ def test_output_class_labels_needs_zipmap_false():
     labels, proba, class_labels = run(onnx_model, X)
     check_outputs("multilabel_class_labels", model, X, labels, proba)
     np.testing.assert_array_equal(class_labels, model.classes_)
+
+
+@needs_dispatch
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize(
+    "dtype, dispatch_on_export", [(np.float32, False), (np.float64, True)]
+)
+def test_a_model_fitted_on_array_api_strict_arrays_exports(dtype, dispatch_on_export):
+    """Exported from a NumPy copy of its weights; the model is left as it is."""
+    xp = pytest.importorskip("array_api_strict")
+    X, y = iris()
+    X = X.astype(dtype)
+    model = SigmoidMLPClassifier(learning_rate_init=0.01, max_iter=30, random_state=0)
+    with config_context(array_api_dispatch=True):
+        model.fit(xp.asarray(X), y)
+    arrays = [*model.coefs_, *model.intercepts_]
+    assert all(type(a).__module__.startswith("array_api_strict") for a in arrays)
+    before = to_numpy(model)
+    with config_context(array_api_dispatch=dispatch_on_export):
+        onnx_model = sigmoid_onnx.to_onnx(model, X[:1], options={"zipmap": False})
+        zipmap_model = sigmoid_onnx.to_onnx(model, X[:1])
+    # the model is left as it was: the same arrays, of the same values
+    assert all(a is b for a, b in zip([*model.coefs_, *model.intercepts_], arrays))
+    after = to_numpy(model)
+    for old, new in zip(
+        [*before.coefs_, *before.intercepts_], [*after.coefs_, *after.intercepts_]
+    ):
+        np.testing.assert_array_equal(old, new)
+    check_outputs("array_api_strict", before, X, *run(onnx_model, X))
+    labels, _ = run(zipmap_model, X)
+    np.testing.assert_array_equal(labels, before.predict(X))
+
+
+@pytest.mark.skipif(IN_CHILD, reason="SCIPY_ARRAY_API=1: the tests run in-process")
+def test_array_api_cases_in_child_process():
+    """The array-api-strict cases, in a pytest with SCIPY_ARRAY_API=1."""
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            __file__,
+            "-q",
+            "-rA",
+            "-p",
+            "no:cacheprovider",
+            "-k",
+            "array_api_strict",
+        ],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "SCIPY_ARRAY_API": "1"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    print("\n".join(completed.stdout.strip().splitlines()[-8:]))
+    assert completed.returncode == 0, completed.stdout[-8000:] + completed.stderr
+    passed = [
+        line
+        for line in completed.stdout.splitlines()
+        if line.startswith("PASSED") and "array_api_strict_arrays_exports" in line
+    ]
+    assert len(passed) == 2, completed.stdout[-8000:]
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
