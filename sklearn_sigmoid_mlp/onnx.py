@@ -18,14 +18,30 @@ the outputs: ``[1 - p, p]`` for binary targets, the normalisation of
 ``loss="squared_error"``'s independent sigmoids (a row of zeros becoming
 uniform), the probabilities as they are for multilabel targets. Labels are
 the original classes (integers or strings; multilabel models give 0/1 per
-label), by ``ArgMax`` (or ``p > 0.5`` per label). The graph computes in the
-input's type: float32 inputs in float32, float64 inputs in float64.
+label), by ``ArgMax`` and ``Gather`` (or ``p > 0.5`` per label); every output
+works for 0 rows. The graph computes in the input's type: float32 inputs in
+float32, float64 inputs in float64.
+
+skl2onnx's options of classifiers are honoured: ``zipmap`` (``True``, the
+default: a list of ``{class: probability}`` dictionaries, whose values are
+float32 whatever the input's type, ZipMap accepting float tensors only;
+``False``: a tensor; ``"columns"``: one output per class),
+``output_class_labels`` (a third output, the classes; needs
+``zipmap=False``) and ``nocl`` (class indices ``0 .. n_classes - 1`` instead
+of the classes). Multilabel models have no distribution over classes and
+ignore ``zipmap``.
+
+A model fitted on arrays of another library with array API dispatch
+(PyTorch, CuPy, array-api-strict) is exported from a NumPy copy of its
+weights (:func:`~sklearn_sigmoid_mlp.to_numpy`); the model is left as it is.
+Sample rows (or ``initial_types``) of another width than ``n_features_in_``
+raise a :class:`ValueError`.
 """
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from . import _targets
+from . import _targets, to_numpy
 from ._classifier import SigmoidMLPClassifier
 
 __all__ = ["register", "to_onnx"]
@@ -77,19 +93,29 @@ def to_onnx(model, X, **kwargs):
     Parameters
     ----------
     model : SigmoidMLPClassifier or Pipeline
-        The fitted estimator.
+        The fitted estimator, fitted on NumPy arrays or, with array API
+        dispatch, on those of another library: its weights are then copied to
+        NumPy for the export, and the model itself is left as it is.
     X : ndarray of shape (n_samples, n_features)
-        A few rows of the input, for the input's name, type and width; float32
-        rows make a float32 graph, float64 rows a float64 graph.
+        A few rows of the input (a NumPy array), for the input's name, type
+        and width; float32 rows make a float32 graph, float64 rows a float64
+        graph. ``n_features`` must be the model's ``n_features_in_``.
     **kwargs
         Passed to ``skl2onnx.to_onnx``, such as
         ``options={"zipmap": False}`` for a probability tensor instead of a
-        list of dictionaries.
+        list of dictionaries (see the module's description for the options).
 
     Returns
     -------
     onnx_model : onnx.ModelProto
         The graph; ``onnx_model.SerializeToString()`` gives the file's bytes.
+
+    Raises
+    ------
+    ValueError
+        If the rows of ``X`` are not 2-D with ``n_features_in_`` columns, if
+        ``output_class_labels=True`` is asked for with ZipMap, or if the
+        classes are neither whole numbers nor strings.
 
     Examples
     --------
@@ -114,19 +140,73 @@ def to_onnx(model, X, **kwargs):
     return skl2onnx_to_onnx(model, X, **kwargs)
 
 
+def _options(scope, model):
+    """The converter's options for ``model``, with skl2onnx's defaults."""
+    return scope.get_options(
+        model, {"zipmap": True, "output_class_labels": False, "nocl": False}
+    )
+
+
+def _zipmap_dictionaries(options, model):
+    """Whether the probabilities go to ``ZipMap`` (a list of dictionaries)."""
+    return options["zipmap"] is True and not _multilabel(model)
+
+
+def _label_classes(options, model):
+    """The labels ``ArgMax`` maps to: ``classes_``, or their indices for nocl."""
+    if options["nocl"] and not _multilabel(model):
+        return np.arange(len(model.classes_), dtype=np.int64)
+    return _class_labels(model)
+
+
 def _parser(scope, model, inputs, custom_parsers=None):
-    """skl2onnx's classifier parser (ZipMap option); none for multilabel."""
-    from skl2onnx._parse import _parse_sklearn_classifier, _parse_sklearn_simple_model
+    """Declare the outputs: labels, probabilities, the options' extras.
+
+    The converter's operator outputs the labels and the probabilities (and
+    the classes with ``output_class_labels``); skl2onnx's ``ZipMap`` (the
+    ``zipmap`` option, ``True`` or ``"columns"``) then turns the probabilities
+    into dictionaries or one output per class. Multilabel models have no
+    distribution over classes to zip and ignore ``zipmap``.
+    """
+    from skl2onnx._parse import _apply_zipmap
+    from skl2onnx.common.data_types import (
+        FloatTensorType,
+        Int64TensorType,
+        guess_tensor_type,
+    )
 
     check_is_fitted(model)
-    if _multilabel(model):
-        # one probability per label, not a distribution over classes
-        return _parse_sklearn_simple_model(scope, model, inputs, custom_parsers)
-    return _parse_sklearn_classifier(scope, model, inputs, custom_parsers)
+    options = _options(scope, model)
+    _label_classes(options, model)  # a clear error before ZipMap sees them
+    if options["output_class_labels"] and options["zipmap"] and not _multilabel(model):
+        raise ValueError(
+            "The option output_class_labels=True needs zipmap=False: "
+            "ZipMap outputs no tensor the class labels could follow. Pass "
+            'options={"zipmap": False, "output_class_labels": True}.'
+        )
+    operator = scope.declare_local_operator(_ALIAS, model)
+    operator.inputs = inputs
+    # the types are set by _shape_calculator
+    operator.outputs.append(scope.declare_local_variable("label", Int64TensorType()))
+    operator.outputs.append(
+        scope.declare_local_variable("probabilities", guess_tensor_type(inputs[0].type))
+    )
+    if options["output_class_labels"]:
+        operator.outputs.append(
+            scope.declare_local_variable("class_labels", Int64TensorType())
+        )
+    if _multilabel(model) or options["zipmap"] is False:
+        return list(operator.outputs)
+    # ZipMap's dictionaries hold float32 values whatever the input's type
+    value_type = FloatTensorType() if options["zipmap"] is True else inputs[0].type
+    return _apply_zipmap(options["zipmap"], scope, model, value_type, operator.outputs)
 
 
 def _shape_calculator(operator):
-    """Labels ``[N]`` (or ``[N, n_labels]``) and probabilities ``[N, n_classes]``."""
+    """Labels ``[N]`` (or ``[N, n_labels]``) and probabilities ``[N, n_classes]``.
+
+    Also checks that the input has the width the model was fitted on.
+    """
     from skl2onnx.common.data_types import (
         DoubleTensorType,
         FloatTensorType,
@@ -135,17 +215,37 @@ def _shape_calculator(operator):
     )
 
     model = operator.raw_operator
+    options = _options(operator.scope_inst, model)
+    shape = list(operator.inputs[0].type.shape or [])  # [] if the rank is unknown
+    if len(shape) not in (0, 2):
+        raise ValueError(
+            f"{type(model).__name__} expects a 2-D input of shape (n_samples, "
+            f"n_features) with n_features_in_={model.n_features_in_} columns, "
+            f"got an ONNX input of shape {shape}."
+        )
+    width = shape[1] if shape else None  # None (or a name) if unknown
+    if isinstance(width, int) and width != model.n_features_in_:
+        raise ValueError(
+            f"X has {width} features, but {type(model).__name__} is expecting "
+            f"{model.n_features_in_} features as input (n_features_in_="
+            f"{model.n_features_in_}): the rows given to to_onnx (or the "
+            "initial_types) must have the width the model was fitted on."
+        )
     n_rows = operator.inputs[0].get_first_dimension()
     n_classes = len(model.classes_)
+    classes = _label_classes(options, model)
+    label_tensor = StringTensorType if classes.dtype.kind == "U" else Int64TensorType
     if _multilabel(model):
         operator.outputs[0].type = Int64TensorType([n_rows, n_classes])
-    elif _class_labels(model).dtype.kind == "U":
-        operator.outputs[0].type = StringTensorType([n_rows])
     else:
-        operator.outputs[0].type = Int64TensorType([n_rows])
+        operator.outputs[0].type = label_tensor([n_rows])
     double = isinstance(operator.inputs[0].type, DoubleTensorType)
+    if _zipmap_dictionaries(options, model):
+        double = False
     tensor = DoubleTensorType if double else FloatTensorType
     operator.outputs[1].type = tensor([n_rows, n_classes])
+    if options["output_class_labels"]:
+        operator.outputs[2].type = label_tensor([n_classes])
 
 
 def _class_labels(model):
@@ -168,6 +268,20 @@ def _multilabel(model):
     return model._target_type == _targets.MULTILABEL
 
 
+def _numpy_model(model):
+    """The model itself, or a NumPy copy of one fitted in another array library.
+
+    A model fitted with array API dispatch holds its weights in the library of
+    its training data (PyTorch, CuPy, array-api-strict...), possibly on a GPU;
+    :func:`~sklearn_sigmoid_mlp.to_numpy` copies them to NumPy arrays and
+    leaves the model as it is.
+    """
+    arrays = [*model.coefs_, *model.intercepts_]
+    if all(isinstance(array, np.ndarray) for array in arrays):
+        return model
+    return to_numpy(model)
+
+
 def _converter(scope, operator, container):
     """The forward pass, ``predict_proba``'s post-processing and the labels."""
     from skl2onnx.common.data_types import guess_proto_type
@@ -175,13 +289,20 @@ def _converter(scope, operator, container):
 
     model = operator.raw_operator
     check_is_fitted(model)
+    options = _options(container, model)
+    model = _numpy_model(model)
     double = guess_proto_type(operator.inputs[0].type) == onnx_proto.TensorProto.DOUBLE
     graph = _Graph(scope, container, np.float64 if double else np.float32)
     output = graph.forward(operator.inputs[0].full_name, model)
-    proba_name, label_name = (
-        operator.outputs[1].full_name,
+    label_name, proba_name = (
         operator.outputs[0].full_name,
+        operator.outputs[1].full_name,
     )
+    classes = _label_classes(options, model)
+    if len(operator.outputs) > 2:  # output_class_labels
+        graph.node(
+            "Identity", [graph.initializer(classes)], operator.outputs[2].full_name
+        )
     if _multilabel(model):
         graph.node("Identity", [output], proba_name)
         above = graph.node("Greater", [output, graph.constant(0.5)])
@@ -189,21 +310,24 @@ def _converter(scope, operator, container):
         return
     if model.n_outputs_ == 1:
         negative = graph.node("Sub", [graph.constant(1.0), output])
-        graph.node("Concat", [negative, output], proba_name, axis=1)
+        proba = graph.node("Concat", [negative, output], axis=1)
     elif model.out_activation_ == "logistic":
-        graph.normalise(output, proba_name, model.n_outputs_)
+        proba = graph.normalise(output, model.n_outputs_)
     else:
-        graph.node("Identity", [output], proba_name)
-    index = graph.node("ArgMax", [proba_name], axis=1, keepdims=0)
-    classes = _class_labels(model)
-    labels = graph.initializer(
-        classes if classes.dtype.kind == "U" else classes.astype(np.int64)
-    )
-    # ArrayFeatureExtractor gives shape (1, N): one label per row is (N,)
-    extracted = graph.node(
-        "ArrayFeatureExtractor", [labels, index], op_domain="ai.onnx.ml"
-    )
-    graph.node("Reshape", [extracted, graph.initializer(np.array([-1]))], label_name)
+        proba = output
+    # the labels come from the probabilities in the graph's type, before any
+    # cast for ZipMap, so that they are predict's
+    index = graph.node("ArgMax", [proba], axis=1, keepdims=0)
+    if options["nocl"]:
+        graph.node("Identity", [index], label_name)
+    else:
+        # Gather, unlike ArrayFeatureExtractor, accepts 0 indices (0 rows)
+        graph.node("Gather", [graph.initializer(classes), index], label_name, axis=0)
+    if double and _zipmap_dictionaries(options, model):
+        # ZipMap accepts float32 tensors only
+        graph.node("Cast", [proba], proba_name, to=onnx_proto.TensorProto.FLOAT)
+    else:
+        graph.node("Identity", [proba], proba_name)
 
 
 class _Graph:
@@ -257,7 +381,7 @@ class _Graph:
                 activation = self.node("Softmax", [z], axis=1)
         return activation
 
-    def normalise(self, output, proba_name, n_outputs):
+    def normalise(self, output, n_outputs):
         """Independent sigmoids to a distribution; a row of zeros to uniform."""
         total = self.node(
             "ReduceSum", [output, self.initializer(np.array([1]))], keepdims=1
@@ -267,7 +391,7 @@ class _Graph:
         denominator = self.node(
             "Where", [empty, self.constant(float(n_outputs)), total]
         )
-        self.node("Div", [numerator, denominator], proba_name)
+        return self.node("Div", [numerator, denominator])
 
 
 try:

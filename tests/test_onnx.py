@@ -2,16 +2,28 @@
 
 Every case compares the labels and probabilities of the ONNX graph with
 ``predict`` and ``predict_proba``: labels equal, probabilities within 1e-5 for
-float32 inputs and 1e-9 for float64 inputs.
+float32 inputs and 1e-9 for float64 inputs (1e-7 for float64 inputs with
+ZipMap's dictionaries, whose values are float32). Every output option, both
+input types, and 0, 1 and many rows are run for every kind of model.
+
+The export of a model fitted on array-api-strict arrays needs array API
+dispatch, hence ``SCIPY_ARRAY_API=1`` before SciPy is imported: it runs in a
+child pytest of this module (``test_array_api_cases_in_child_process``), as
+in ``test_array_api.py``.
 """
 
+import functools
+import os
 import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
 from helpers import child_program
+from sklearn import config_context
+from sklearn.base import clone
 from sklearn.datasets import (
     load_breast_cancer,
     load_digits,
@@ -22,7 +34,7 @@ from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
-from sklearn_sigmoid_mlp import NOTEBOOK_PARAMS, SigmoidMLPClassifier
+from sklearn_sigmoid_mlp import NOTEBOOK_PARAMS, SigmoidMLPClassifier, to_numpy
 
 ort = pytest.importorskip("onnxruntime")
 skl2onnx = pytest.importorskip("skl2onnx")
@@ -31,6 +43,14 @@ sigmoid_onnx = pytest.importorskip("sklearn_sigmoid_mlp.onnx")
 pytestmark = pytest.mark.usefixtures("single_blas_thread")
 
 TOLERANCE = {np.float32: 1e-5, np.float64: 1e-9}
+#: float64 inputs, probabilities cast to float32 for ZipMap's dictionaries
+ZIPMAP_FLOAT64_TOLERANCE = 1e-7
+IN_CHILD = os.environ.get("SCIPY_ARRAY_API") == "1"
+needs_dispatch = pytest.mark.skipif(
+    not IN_CHILD,
+    reason="needs SCIPY_ARRAY_API=1: runs in the child pytest of "
+    "test_array_api_cases_in_child_process",
+)
 #: the largest probability difference of each case, printed with ``-s``
 LARGEST = {}
 
@@ -77,8 +97,11 @@ def cases():
 CASES = cases()
 
 
+@functools.cache
 def fitted(name, dtype):
+    """The model of a case fitted on ``dtype`` data, once per module."""
     estimator, X, y = CASES[name]
+    estimator = clone(estimator)
     params = {"random_state": 0, "max_iter": 30, "learning_rate_init": 0.01}
     params = {k: v for k, v in params.items() if k not in NOTEBOOK_PARAMS}
     if name != "no_intercepts":
@@ -115,6 +138,210 @@ def test_onnx_predicts_what_the_estimator_predicts(name, dtype):
     check_outputs(name, model, X, labels, proba)
 
 
+#: the converter's output options (skl2onnx's ``options``), by name
+OUTPUT_OPTIONS = {
+    "zipmap": {},
+    "zipmap_columns": {"zipmap": "columns"},
+    "tensor": {"zipmap": False},
+    "class_labels": {"zipmap": False, "output_class_labels": True},
+    "nocl": {"zipmap": False, "nocl": True},
+    "nocl_zipmap": {"nocl": True},
+}
+
+
+def session(onnx_model):
+    return ort.InferenceSession(
+        onnx_model.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+
+
+def decoded(outputs, options, model, keys):
+    """``(labels, probabilities, class_labels)`` from a session's outputs.
+
+    The probabilities as a 2-D array whatever the option: a tensor, one
+    output per class (``zipmap="columns"``) or a list of ``{key:
+    probability}`` (ZipMap), whose keys are checked. ``class_labels`` is the
+    ``output_class_labels`` output, or None.
+    """
+    labels, *rest = outputs
+    zipmap = options.get("zipmap", True)
+    multilabel = model._target_type == "multilabel-indicator"
+    if multilabel or zipmap is False:
+        proba = rest[0]
+        class_labels = rest[1] if options.get("output_class_labels") else None
+        return labels, proba, class_labels
+    if zipmap == "columns":
+        assert len(rest) == len(keys)
+        assert all(column.dtype == rest[0].dtype for column in rest)
+        proba = np.stack(rest, axis=1).reshape(len(labels), len(keys))
+        return labels, proba, None
+    (dictionaries,) = rest
+    assert all(list(row) == list(keys) for row in dictionaries)
+    proba = np.array([[row[key] for key in keys] for row in dictionaries])
+    return labels, proba.reshape(len(labels), len(keys)), None
+
+
+@pytest.mark.parametrize("options", list(OUTPUT_OPTIONS))
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", list(CASES))
+def test_every_output_option_loads_and_matches_for_0_1_and_many_rows(
+    name, dtype, options
+):
+    """Each output option, input type and row count, in ONNX Runtime.
+
+    float64 inputs with ZipMap's dictionaries (the default) give float32
+    probabilities, ZipMap taking float tensors only; 0 rows give empty
+    outputs of the right shapes and types.
+    """
+    options = OUTPUT_OPTIONS[options]
+    model, X = fitted(name, dtype)
+    sess = session(sigmoid_onnx.to_onnx(model, X[:1], options=options))
+    multilabel = model._target_type == "multilabel-indicator"
+    nocl = options.get("nocl", False) and not multilabel
+    classes = np.arange(len(model.classes_)) if nocl else model.classes_
+    keys = [int(c) if classes.dtype.kind in "iuf" else str(c) for c in classes]
+    zipmap = options.get("zipmap", True) is True and not multilabel
+    tolerance = TOLERANCE[dtype]
+    if zipmap and dtype == np.float64:
+        tolerance = ZIPMAP_FLOAT64_TOLERANCE
+    strings = classes.dtype.kind == "U"
+    for rows in (X[:0], X[:1], X):
+        labels, proba, class_labels = decoded(
+            sess.run(None, {"X": rows}), options, model, keys
+        )
+        assert labels.dtype == (object if strings else np.int64)
+        n_labels = (len(model.classes_),) if multilabel else ()
+        assert labels.shape == (len(rows), *n_labels)
+        assert proba.shape == (len(rows), len(model.classes_))
+        if not zipmap:
+            assert proba.dtype == dtype
+        if options.get("output_class_labels"):
+            np.testing.assert_array_equal(class_labels, classes)
+        if len(rows) == 0:
+            continue  # predict refuses 0 rows
+        expected = model.predict(rows)
+        if nocl:
+            position = {label: i for i, label in enumerate(model.classes_.tolist())}
+            expected = np.array([position[label] for label in expected.tolist()])
+        np.testing.assert_array_equal(labels, expected)
+        difference = float(np.max(np.abs(proba - model.predict_proba(rows))))
+        assert difference <= tolerance, (len(rows), difference)
+
+
+def test_float64_zipmap_probabilities_are_the_rounded_float64_ones():
+    """The cast to float32 comes last: the labels are float64's argmax.
+
+    The probabilities are float64's rounded to float32: within half a float32
+    spacing of ``predict_proba`` (a float32 computation is several spacings
+    off).
+    """
+    model, X = fitted("multiclass", np.float64)
+    labels, dictionaries = run(sigmoid_onnx.to_onnx(model, X[:1]), X)
+    np.testing.assert_array_equal(labels, model.predict(X))
+    proba = np.array([[row[k] for k in (0, 1, 2)] for row in dictionaries])
+    expected = model.predict_proba(X)
+    half_spacing = np.spacing(expected.astype(np.float32)).astype(np.float64) / 2
+    assert np.all(np.abs(proba - expected) <= half_spacing * (1 + 1e-6))
+
+
+def test_rows_of_the_wrong_width_are_refused():
+    from skl2onnx.common.data_types import FloatTensorType
+
+    model, X = fitted("multiclass", np.float32)
+    with pytest.raises(ValueError, match=r"X has 3 features.*n_features_in_=4"):
+        sigmoid_onnx.to_onnx(model, X[:1, :3])
+    with pytest.raises(ValueError, match=r"X has 5 features.*n_features_in_=4"):
+        skl2onnx.to_onnx(model, initial_types=[("X", FloatTensorType([None, 5]))])
+    with pytest.raises(ValueError, match=r"2-D input.*n_features_in_=4"):
+        sigmoid_onnx.to_onnx(model, X[0])
+    # a width (or rank) left unknown is ONNX Runtime's to check, at run time
+    for shape in ([None, None], None):
+        onnx_model = skl2onnx.to_onnx(
+            model,
+            initial_types=[("X", FloatTensorType(shape))],
+            options={"zipmap": False},
+        )
+        check_outputs("unknown_width", model, X, *run(onnx_model, X))
+
+
+def test_output_class_labels_needs_zipmap_false():
+    model, X = fitted("multiclass", np.float32)
+    with pytest.raises(ValueError, match="output_class_labels=True needs zipmap"):
+        sigmoid_onnx.to_onnx(model, X[:1], options={"output_class_labels": True})
+    # multilabel models have no ZipMap: the option alone gives the labels
+    model, X = fitted("multilabel", np.float32)
+    onnx_model = sigmoid_onnx.to_onnx(
+        model, X[:1], options={"output_class_labels": True}
+    )
+    labels, proba, class_labels = run(onnx_model, X)
+    check_outputs("multilabel_class_labels", model, X, labels, proba)
+    np.testing.assert_array_equal(class_labels, model.classes_)
+
+
+@needs_dispatch
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize(
+    "dtype, dispatch_on_export", [(np.float32, False), (np.float64, True)]
+)
+def test_a_model_fitted_on_array_api_strict_arrays_exports(dtype, dispatch_on_export):
+    """Exported from a NumPy copy of its weights; the model is left as it is."""
+    xp = pytest.importorskip("array_api_strict")
+    X, y = iris()
+    X = X.astype(dtype)
+    model = SigmoidMLPClassifier(learning_rate_init=0.01, max_iter=30, random_state=0)
+    with config_context(array_api_dispatch=True):
+        model.fit(xp.asarray(X), y)
+    arrays = [*model.coefs_, *model.intercepts_]
+    assert all(type(a).__module__.startswith("array_api_strict") for a in arrays)
+    before = to_numpy(model)
+    with config_context(array_api_dispatch=dispatch_on_export):
+        onnx_model = sigmoid_onnx.to_onnx(model, X[:1], options={"zipmap": False})
+        zipmap_model = sigmoid_onnx.to_onnx(model, X[:1])
+    # the model is left as it was: the same arrays, of the same values
+    assert all(a is b for a, b in zip([*model.coefs_, *model.intercepts_], arrays))
+    after = to_numpy(model)
+    for old, new in zip(
+        [*before.coefs_, *before.intercepts_], [*after.coefs_, *after.intercepts_]
+    ):
+        np.testing.assert_array_equal(old, new)
+    check_outputs("array_api_strict", before, X, *run(onnx_model, X))
+    labels, _ = run(zipmap_model, X)
+    np.testing.assert_array_equal(labels, before.predict(X))
+
+
+@pytest.mark.skipif(IN_CHILD, reason="SCIPY_ARRAY_API=1: the tests run in-process")
+def test_array_api_cases_in_child_process():
+    """The array-api-strict cases, in a pytest with SCIPY_ARRAY_API=1."""
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            __file__,
+            "-q",
+            "-rA",
+            "-p",
+            "no:cacheprovider",
+            "-k",
+            "array_api_strict",
+        ],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "SCIPY_ARRAY_API": "1"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    print("\n".join(completed.stdout.strip().splitlines()[-8:]))
+    assert completed.returncode == 0, completed.stdout[-8000:] + completed.stderr
+    passed = [
+        line
+        for line in completed.stdout.splitlines()
+        if line.startswith("PASSED") and "array_api_strict_arrays_exports" in line
+    ]
+    assert len(passed) == 2, completed.stdout[-8000:]
+
+
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @pytest.mark.parametrize("scaler", [StandardScaler, MinMaxScaler])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -130,6 +357,26 @@ def test_a_pipeline_converts_with_skl2onnx_after_importing_the_module(scaler, dt
     )
     labels, proba = run(onnx_model, X)
     check_outputs(f"pipeline_{scaler.__name__}", pipeline, X, labels, proba)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_float64_pipeline_with_the_default_zipmap_loads():
+    """skl2onnx's defaults, float64 rows: ZipMap gets float32 probabilities."""
+    X, y = load_breast_cancer(return_X_y=True)
+    pipeline = make_pipeline(
+        StandardScaler(), SigmoidMLPClassifier(learning_rate_init=0.01, random_state=0)
+    ).fit(X, y)
+    sess = session(skl2onnx.to_onnx(pipeline, X[:1]))
+    for rows in (X[:0], X[:1], X):
+        labels, proba, _ = decoded(
+            sess.run(None, {"X": rows}), {}, pipeline[-1], [0, 1]
+        )
+        assert labels.shape == (len(rows),) and proba.shape == (len(rows), 2)
+        if len(rows):
+            np.testing.assert_array_equal(labels, pipeline.predict(rows))
+            np.testing.assert_allclose(
+                proba, pipeline.predict_proba(rows), rtol=0, atol=1e-7
+            )
 
 
 def test_zipmap_option_gives_one_dictionary_per_row():
@@ -184,12 +431,25 @@ def test_an_unfitted_model_cannot_be_exported():
         sigmoid_onnx.to_onnx(SigmoidMLPClassifier(), X[:1].astype(np.float32))
 
 
-def test_integral_float_labels_export_as_integers():
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("label_dtype", [float, np.uint8, bool])
+def test_integral_float_and_unsigned_labels_export_as_integers(label_dtype):
+    """Also as ZipMap's keys and the output_class_labels output."""
     X, y = iris()
-    model = SigmoidMLPClassifier(learning_rate_init=0.01, random_state=0)
-    model.fit(X, y.astype(float))
-    labels, _ = run(sigmoid_onnx.to_onnx(model, X[:1], options={"zipmap": False}), X)
+    if label_dtype is bool:
+        X, y = X[y < 2], y[y < 2]
+    model = SigmoidMLPClassifier(learning_rate_init=0.01, max_iter=30, random_state=0)
+    model.fit(X, y.astype(label_dtype))
+    options = {"zipmap": False, "output_class_labels": True}
+    labels, _, class_labels = run(
+        sigmoid_onnx.to_onnx(model, X[:1], options=options), X
+    )
     np.testing.assert_array_equal(labels, model.predict(X))
+    assert labels.dtype == class_labels.dtype == np.int64
+    np.testing.assert_array_equal(class_labels, model.classes_)
+    labels, dictionaries = run(sigmoid_onnx.to_onnx(model, X[:1]), X)
+    np.testing.assert_array_equal(labels, model.predict(X))
+    assert list(dictionaries[0]) == list(range(len(model.classes_)))
 
 
 def test_importing_the_package_does_not_import_onnx():
