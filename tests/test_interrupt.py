@@ -4,12 +4,24 @@
   the current batch; the model is the one of the last completed batch (or
   the best epoch's), warns, predicts and trains further.
 - A Ctrl-C as the last batch is reported is reported, not swallowed.
-- Two Ctrl-C stop a loop of fits (``cross_val_score``).
+- Two Ctrl-C stop a loop of fits (``cross_val_score``; the ``GridSearchCV``
+  of the issue with 0.3, 1, 3 and 10 s between the presses), while one stops
+  just the fit it lands in and the loop goes on.
+- The rule behind it (``docs/user_guide/stopping.rst``): after a Ctrl-C has
+  stopped a fit, every Ctrl-C during a fit of the same top-level statement
+  raises KeyboardInterrupt (a script is one statement), while a statement
+  typed later at an interactive prompt (a real ``python -i``) is stopped
+  gracefully again.
+
+Every child program is checked to import the package these tests import
+(``PYTHONPATH`` reaches it through the environment).
 """
 
 import json
+import os
 import subprocess
 import sys
+import time
 import warnings
 
 import numpy as np
@@ -17,6 +29,7 @@ import pytest
 from helpers import child_globals, child_program, run_child
 from sklearn.exceptions import ConvergenceWarning
 
+import sklearn_sigmoid_mlp
 from sklearn_sigmoid_mlp import SigmoidMLPClassifier
 
 # seconds a child process may take before the test gives up on it
@@ -199,3 +212,192 @@ def test_two_ctrl_c_stop_a_loop_of_fits():
     assert (fits, signals) == (2, 2)
     assert returncode != 0
     assert stderr.rstrip().endswith("KeyboardInterrupt"), stderr[-2000:]
+
+
+# --------------------------------------------- Ctrl-C in loops of fits: the rule
+
+# seconds each fit of grid_search_sigint.py lasts (``max_time``): the search's
+# 13 fits last 26 s, so that it still runs 10 s after a first press
+FIT_SECONDS = 2.0
+# a press is sent only this soon after a fit's first epoch was reported, so
+# that it lands inside the fit with a margin of about a second
+PRESS_WITHIN = 1.0
+# seconds the program may take to end after the second press (it should take
+# a fraction of a second: the press raises KeyboardInterrupt in the fit)
+END_WITHIN = 10.0
+
+
+def _package_line(line):
+    """The child imports the package that the tests import, not another one."""
+    assert line.split(maxsplit=1)[1].strip() == sklearn_sigmoid_mlp.__file__
+
+
+def _grid_search_child(fit_seconds, press_within, want_press):
+    """Run grid_search_sigint.py; press Ctrl-C inside fits, as ``want_press`` says.
+
+    ``want_press(presses, fits, now)`` is asked after every epoch reported in
+    the first ``press_within`` seconds of a fit (so that a press lands inside
+    the fit, well before its end): whether to send a SIGINT now, given the
+    times of the presses so far and the start times of the fits so far (when
+    their first epoch was reported), all of ``time.monotonic``.
+
+    Returns the exit status, the standard error, the times of the presses and
+    of the fits' starts, the ``RESULT`` report (None without one) and the time
+    the child took to end after the last press.
+    """
+    seen = {"presses": [], "fits": [], "result": None, "package": False}
+
+    def on_line(line, interrupt):
+        now = time.monotonic()
+        if line.startswith("PACKAGE"):
+            _package_line(line)
+            seen["package"] = True
+        elif line.startswith("RESULT "):
+            seen["result"] = json.loads(line[len("RESULT ") :])
+        elif line.startswith("Iteration"):
+            if line.startswith("Iteration 1,"):
+                seen["fits"].append(now)
+            fits, presses = seen["fits"], seen["presses"]
+            if now - fits[-1] < press_within and want_press(presses, fits, now):
+                interrupt()
+                presses.append(time.monotonic())
+
+    returncode, stderr = run_child(
+        [child_program("grid_search_sigint.py"), str(fit_seconds)],
+        on_line,
+        CHILD_TIMEOUT,
+    )
+    ended = time.monotonic() - seen["presses"][-1] if seen["presses"] else None
+    assert seen["package"], stderr[-2000:]
+    return returncode, stderr, seen["presses"], seen["fits"], seen["result"], ended
+
+
+@pytest.mark.parametrize("gap", [0.3, 1, 3, 10])
+def test_two_ctrl_c_stop_a_grid_search_whatever_the_gap(gap):
+    """The issue's GridSearchCV stops at the second Ctrl-C, however late it comes.
+
+    The first press lands in the first fit and stops only that fit: the
+    search goes on. The second comes ``gap`` seconds later or a little more
+    (it waits for the start of a fit), in a later fit, after fits that ended
+    normally when the gap is 3 s or more. It raises KeyboardInterrupt in that
+    fit (the traceback passes through the rule's handler, not between two
+    fits), and the program ends with it, soon, without a result.
+    """
+
+    def want_press(presses, fits, now):
+        if not presses:
+            return True
+        # the second press, in a fit that began after the first press
+        return len(presses) == 1 and now - presses[0] >= gap and fits[-1] > presses[0]
+
+    returncode, stderr, presses, fits, result, ended = _grid_search_child(
+        FIT_SECONDS, PRESS_WITHIN, want_press
+    )
+    assert len(presses) == 2, f"the search ended before the second press:\n{stderr}"
+    actual_gap = presses[1] - presses[0]
+    # the fits begun between the presses, the last of which took the second
+    fits_between = sum(presses[0] < start < presses[1] for start in fits)
+    context = f"gap {actual_gap:.1f} s, {fits_between} fits begun between the presses"
+    assert result is None, f"GridSearchCV carried on after two Ctrl-C ({context})"
+    assert returncode != 0, context
+    assert stderr.rstrip().endswith("KeyboardInterrupt"), stderr[-2000:]
+    # raised by the rule in a fit, not by Python between two fits
+    assert "_interrupt.py" in stderr, stderr[-2000:]
+    assert ended < END_WITHIN, f"the child ended {ended:.1f} s after the second press"
+    if gap >= 3:
+        # a fit ran to its end between the presses: the case of the issue
+        assert fits_between >= 2, context
+
+
+def test_one_ctrl_c_stops_one_fit_of_a_grid_search():
+    """A single Ctrl-C stops the fit it lands in; the search runs to its end."""
+
+    def want_press(presses, fits, now):
+        # one press, in the second fit (or a later one if this process was
+        # too slow to press early in the second)
+        return not presses and len(fits) >= 2
+
+    # fits of 0.8 s, a press in the first 0.4 s of one
+    returncode, stderr, presses, fits, result, _ = _grid_search_child(
+        0.8, 0.4, want_press
+    )
+    assert len(presses) == 1
+    assert returncode == 0, stderr[-2000:]
+    # the 12 fits of the search and the refit all ran, one of them stopped
+    assert len(fits) == 13
+    assert result == {"interrupted_warnings": 1, "finite_scores": True}
+
+
+def _statements_child(*args, stdin=None):
+    """Run sigint_statements.py with interpreter options ``args``.
+
+    Returns the completed process and the lines that say how each fit ended.
+    """
+    # no start-up file of this machine's user in the interactive session
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONSTARTUP"}
+    completed = subprocess.run(
+        [sys.executable, *args, child_program("sigint_statements.py")],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=CHILD_TIMEOUT,
+        check=False,
+    )
+    lines = completed.stdout.splitlines()
+    assert lines and lines[0].startswith("PACKAGE"), completed.stderr
+    _package_line(lines[0])
+    # how each fit ended, without the fits' "Iteration" lines
+    return completed, [line for line in lines[1:] if not line.startswith("Iter")]
+
+
+def test_after_a_ctrl_c_stopped_a_fit_every_ctrl_c_of_the_statement_raises():
+    """A script is one statement: after a stopped fit, every Ctrl-C in a fit raises.
+
+    Also after a fit that ended normally in between, and after a
+    KeyboardInterrupt that the program caught.
+    """
+    completed, lines = _statements_child()
+    assert completed.returncode == 0, completed.stderr
+    assert lines == [
+        "STOPPED interrupted",
+        "PLAIN max_iter",
+        "RAISED",
+        "RAISED",
+        "END",
+    ], completed.stderr
+
+
+# statements typed at Python's prompt; the third is one statement of three fits
+SESSION = """\
+fit_pressed()
+fit_pressed()
+fit_pressed(); fit_plain(); fit_pressed()
+fit_pressed()
+print("END", flush=True)
+"""
+
+
+def test_a_ctrl_c_in_a_later_statement_at_the_prompt_stops_just_its_fit():
+    """At an interactive prompt, the rule holds within one statement only.
+
+    A real ``python -i`` session reads the statements of ``SESSION``. A
+    Ctrl-C in a statement typed after the one whose fit a Ctrl-C stopped
+    (here: at once; for a person: minutes later) stops just its own fit, also
+    after a statement that ended with KeyboardInterrupt. Within the third
+    statement, a loop of fits, the second Ctrl-C raises, after a fit that
+    ended normally in between.
+    """
+    completed, lines = _statements_child("-i", "-q", stdin=SESSION)
+    assert lines == [
+        "STOPPED interrupted",
+        "STOPPED interrupted",
+        "STOPPED interrupted",
+        "PLAIN max_iter",
+        "RAISED",
+        "STOPPED interrupted",
+        "END",
+    ], completed.stderr
+    assert completed.stderr.splitlines().count("KeyboardInterrupt") == 1, (
+        completed.stderr
+    )
