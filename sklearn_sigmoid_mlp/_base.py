@@ -19,14 +19,14 @@ an object that encodes it, weighs it and scores outputs against it) and
 """
 
 import math
-import warnings
 from numbers import Integral
+from typing import ClassVar
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.utils import assert_all_finite, check_random_state
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _validation
 from ._array_api import (
@@ -45,6 +45,8 @@ from ._losses import Objective
 from ._network import init_parameters, predict_output
 from ._optimizers import make_optimizer, state_for_call
 from ._parameters import Parameters
+from ._settings import OPTIMIZER_SETTINGS, SHARED_CONSTRAINTS
+from ._state import VersionedPickleMixin, rollback_on_error
 from ._training import (
     EarlyStopping,
     Plateau,
@@ -53,38 +55,19 @@ from ._training import (
     Trainer,
     TrainingData,
 )
-from ._version import __version__
 from ._warnings import warn_on_stop
 from ._xp import astype, copy, is_numpy
-from .exceptions import InconsistentVersionWarning
-
-# what scikit-learn's callback machinery keeps on the estimator during a call
-_CALLBACK_ATTRIBUTES = ("_callback_fit_ctx", "_skl_callbacks_to_teardown")
-
-# the estimator's parameters that the optimizer reads
-_OPTIMIZER_SETTINGS = (
-    "learning_rate",
-    "power_t",
-    "momentum",
-    "nesterovs_momentum",
-    "beta_1",
-    "beta_2",
-    "epsilon",
-    "verbose",
-)
 
 
-def _callback_metadata(sample_weight):
-    """What scikit-learn's callbacks see of a call: the caller's sample weights."""
-    return None if sample_weight is None else {"sample_weight": sample_weight}
-
-
-class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
+class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
     """Training and prediction of a sigmoid MLP, behind the public estimators.
 
-    Not a public class: the parameters, their constraints and the public
-    methods with their documentation are the estimators'.
+    Not a public class: the parameters and the public methods with their
+    documentation are the estimators'; the constraints of the parameters they
+    share are here.
     """
+
+    _parameter_constraints: ClassVar[dict] = SHARED_CONSTRAINTS
 
     def _check_partial_fit_params(self):
         if hasattr(self, "coefs_"):
@@ -99,33 +82,21 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
             )
 
     def _fit(self, X, y, sample_weight, classes, incremental, validation=None):
-        # a call that raises leaves the estimator as it was: validation and set-up
-        # only rebind attributes, so restoring the attribute dict undoes them
-        saved_attributes = dict(self.__dict__)
+        # a call that raises leaves the estimator as it was; continued training
+        # changed the arrays in place, and a warning raised as an error or a
+        # second Ctrl-C then keeps the model as trained
         fresh = not (hasattr(self, "coefs_") and (incremental or self.warm_start))
-        try:
-            # Ctrl-C anywhere in the call stops training, not the call
-            with Interrupt() as interrupt:
-                self._fit_unguarded(
-                    X, y, sample_weight, classes, incremental, validation, interrupt
-                )
-            if interrupt.raised and self.stop_reason_ != "interrupted":
-                # Ctrl-C as the call ended: report it, don't swallow it
-                self.stop_reason_ = "interrupted"
-                self._warn_on_stop()
-            return self
-        except BaseException as error:
-            # continued training changed the arrays in place: a warning raised
-            # as an error, or a second Ctrl-C, then keeps the model as trained
-            if fresh or not isinstance(error, (Warning, KeyboardInterrupt)):
-                # scikit-learn's fit context tears the callbacks down after the
-                # call from these attributes: they outlive the restore
-                callbacks = {
-                    k: v for k, v in self.__dict__.items() if k in _CALLBACK_ATTRIBUTES
-                }
-                self.__dict__.clear()
-                self.__dict__.update(saved_attributes, **callbacks)
-            raise
+        keep = () if fresh else (Warning, KeyboardInterrupt)
+        # Ctrl-C anywhere in the call stops training, not the call
+        with rollback_on_error(self, keep=keep), Interrupt() as interrupt:
+            self._fit_unguarded(
+                X, y, sample_weight, classes, incremental, validation, interrupt
+            )
+        if interrupt.raised and self.stop_reason_ != "interrupted":
+            # Ctrl-C as the call ended: report it, don't swallow it
+            self.stop_reason_ = "interrupted"
+            self._warn_on_stop()
+        return self
 
     def _fit_unguarded(
         self, X, y, sample_weight, classes, incremental, validation, interrupt
@@ -135,45 +106,9 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
             *validation
         )
         xp, device = self._check_namespace(X, continuing, incremental, has_validation)
-        # targets and weights are checked on the host, in NumPy (see _array_api)
-        y, sample_weight, classes = (asnumpy(a) for a in (y, sample_weight, classes))
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            dtype=float_dtypes(xp, device),
-            multi_output=True,
-            reset=not continuing,
-        )
-        if continuing and X.dtype != self.coefs_[0].dtype:
-            # the network keeps the dtype it was first trained in
-            X = astype(X, self.coefs_[0].dtype, xp)
-        if sp.issparse(X) and X.format != "csr":
-            # batches are row slices: CSR makes them cheap (no densifying)
-            X = X.tocsr()
-        dtype = numpy_dtype(X.dtype)
-        fitted = self._fitted_targets() if continuing else None
-        labels, targets = self._targets_of_call(y, classes, incremental, fitted)
-        encoded, label_index = targets.encode(labels, dtype)
-        counts = getattr(self, "_class_weight_counts", None) if incremental else None
-        weights, class_weights, counts = targets.weights(
-            sample_weight, X.shape[0], dtype, label_index, counts
-        )
-        if not continuing:
-            self._adopt_targets(targets)
-        if incremental and counts is not None:
-            # partial_fit's "balanced" weights use the counts of every call so far
-            self._class_weight_counts = counts
-        data = TrainingData(
-            X,
-            from_numpy(encoded, xp, device),
-            from_numpy(weights, xp, device),
-            labels=labels,
-            label_index=label_index,
-            metadata=None
-            if sample_weight is None
-            else {"sample_weight": sample_weight},
+        X, y = self._check_X_y(X, y, continuing, xp, device)
+        data, targets, class_weights = self._training_data(
+            X, y, sample_weight, classes, incremental, continuing, xp, device
         )
         if has_validation:
             validation = self._validation_set(
@@ -207,29 +142,71 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
             )
         return xp, device
 
+    def _check_X_y(self, X, y, continuing, xp, device):
+        """X validated in the network's dtype (CSR if sparse); y on the host."""
+        X, y = validate_data(
+            self,
+            X,
+            asnumpy(y),  # targets are checked on the host, in NumPy
+            accept_sparse=["csr", "csc"],
+            dtype=float_dtypes(xp, device),
+            multi_output=True,
+            reset=not continuing,
+        )
+        if continuing and X.dtype != self.coefs_[0].dtype:
+            # the network keeps the dtype it was first trained in
+            X = astype(X, self.coefs_[0].dtype, xp)
+        if sp.issparse(X) and X.format != "csr":
+            # batches are row slices: CSR makes them cheap (no densifying)
+            X = X.tocsr()
+        return X, y
+
+    def _training_data(
+        self, X, y, sample_weight, classes, incremental, continuing, xp, device
+    ):
+        """The call's :class:`TrainingData`, its targets and class weights."""
+        sample_weight, classes = asnumpy(sample_weight), asnumpy(classes)
+        dtype = numpy_dtype(X.dtype)
+        fitted = self._fitted_targets() if continuing else None
+        labels, targets = self._targets_of_call(y, classes, incremental, fitted)
+        encoded, label_index = targets.encode(labels, dtype)
+        counts = getattr(self, "_class_weight_counts", None) if incremental else None
+        weights, class_weights, counts = targets.weights(
+            sample_weight, X.shape[0], dtype, label_index, counts
+        )
+        if not continuing:
+            self._adopt_targets(targets)
+        if incremental and counts is not None:
+            # partial_fit's "balanced" weights use the counts of every call so far
+            self._class_weight_counts = counts
+        data = TrainingData(
+            X,
+            from_numpy(encoded, xp, device),
+            from_numpy(weights, xp, device),
+            labels=labels,
+            label_index=label_index,
+            metadata=None
+            if sample_weight is None
+            else {"sample_weight": sample_weight},
+        )
+        return data, targets, class_weights
+
     def _validation_set(self, X_val, y_val, sample_weight_val, dtype, xp, device, *t):
         """``X_val`` checked as ``X`` is, ``y_val`` by the call's targets."""
         targets, class_weights = t
-        _validation.check_namespace(X_val, xp, device)
-        given = X_val
-        X_val = check_array(
+        X_val = _validation.check_X_val(
             X_val,
-            accept_sparse=["csr", "csc"],
-            dtype=float_dtypes(xp, device),
-            input_name="X_val",
-            estimator=self,
+            n_features=self.n_features_in_,
+            dtypes=float_dtypes(xp, device),
+            dtype=dtype,
+            xp=xp,
+            device=device,
+            estimator_name=type(self).__name__,
+            # feature names are checked against those of X, as for predict
+            check_feature_names=lambda given: validate_data(
+                self, given, skip_check_array=True, reset=False
+            ),
         )
-        if X_val.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X_val has {X_val.shape[1]} features, but {type(self).__name__} "
-                f"was fitted on X with {self.n_features_in_} features."
-            )
-        # feature names, checked against those of X (a warning, as for predict)
-        validate_data(self, given, skip_check_array=True, reset=False)
-        if X_val.dtype != dtype:
-            X_val = astype(X_val, dtype, xp)
-        if sp.issparse(X_val) and X_val.format != "csr":
-            X_val = X_val.tocsr()
         labels, y, weight = targets.validation(
             asnumpy(y_val),
             asnumpy(sample_weight_val),
@@ -336,7 +313,7 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
             xp=xp,
             device=device,
         )
-        settings = {name: getattr(self, name) for name in _OPTIMIZER_SETTINGS}
+        settings = {name: getattr(self, name) for name in OPTIMIZER_SETTINGS}
         optimizer = make_optimizer(self._optimizer_state, settings, xp=xp)
         optimizer.start(incremental, self.max_iter)
         objective = Objective(self.loss, self.out_activation_, self.alpha)
@@ -509,24 +486,3 @@ class BaseSigmoidMLP(CallbackSupportMixin, BaseEstimator):
             ensure_all_finite=False,
             reset=False,
         )
-
-    def __getstate__(self):
-        # a copy: on Python >= 3.11 the base class returns the live __dict__;
-        # the parameters' owner is rebuilt by the next training call
-        state = dict(super().__getstate__())
-        state.pop("_parameters", None)
-        state["_sklearn_sigmoid_mlp_version"] = __version__
-        return state
-
-    def __setstate__(self, state):
-        original = state.pop("_sklearn_sigmoid_mlp_version", "unknown")
-        if original != __version__:
-            warnings.warn(
-                InconsistentVersionWarning(
-                    estimator_name=type(self).__name__,
-                    current_version=__version__,
-                    original_version=original,
-                ),
-                stacklevel=2,
-            )
-        super().__setstate__(state)

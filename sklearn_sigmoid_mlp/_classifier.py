@@ -5,12 +5,11 @@ the forward pass are the base class's (:mod:`._base`) and the modules it
 calls.
 """
 
-from numbers import Integral, Real
 from typing import ClassVar
 
 import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
-from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils._param_validation import StrOptions
 
 from . import _targets
 from ._array_api import model_namespace
@@ -128,6 +127,10 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
 
     n_iter_no_change : int or np.inf, default=10
         Number of epochs without an improvement of ``tol`` before stopping.
+
+    max_fun : int, default=15000
+        Maximum number of evaluations of the loss (with its gradient) of
+        ``solver="lbfgs"``, as in ``MLPClassifier``.
 
     fit_intercept : bool, default=True
         Whether the layers have bias terms (the notebook's have none).
@@ -259,41 +262,9 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
     """
 
     _parameter_constraints: ClassVar[dict] = {
-        "hidden_layer_sizes": [
-            "array-like",
-            Interval(Integral, 1, None, closed="left"),
-        ],
+        **BaseSigmoidMLP._parameter_constraints,
         "loss": [StrOptions({"log_loss", "squared_error"})],
-        "solver": [StrOptions({"adam", "sgd"})],
-        "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [
-            StrOptions({"auto"}),
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive", "cosine"})],
-        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
-        "power_t": [Interval(Real, 0, None, closed="left")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "shuffle": ["boolean"],
-        "random_state": ["random_state"],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "verbose": ["verbose"],
-        "warm_start": ["boolean"],
-        "momentum": [Interval(Real, 0, 1, closed="both")],
-        "nesterovs_momentum": ["boolean"],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "beta_1": [Interval(Real, 0, 1, closed="left")],
-        "beta_2": [Interval(Real, 0, 1, closed="left")],
-        "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "n_iter_no_change": [
-            Interval(Integral, 1, None, closed="left"),
-            Options(Real, {np.inf}),
-        ],
-        "fit_intercept": ["boolean"],
-        "weight_init": [StrOptions({"glorot_uniform", "notebook"})],
         "class_weight": [dict, StrOptions({"balanced"}), None],
-        "max_time": [Interval(Real, 0, None, closed="neither"), None],
     }
 
     def __init__(
@@ -321,6 +292,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         beta_2=0.999,
         epsilon=1e-8,
         n_iter_no_change=10,
+        max_fun=15000,
         fit_intercept=True,
         weight_init="glorot_uniform",
         class_weight=None,
@@ -348,6 +320,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
         self.fit_intercept = fit_intercept
         self.weight_init = weight_init
         self.class_weight = class_weight

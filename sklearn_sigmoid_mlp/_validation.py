@@ -18,9 +18,12 @@ functions.
 from dataclasses import dataclass, replace
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.model_selection import train_test_split
+from sklearn.utils.validation import check_array
 
 from ._array_api import asnumpy, from_numpy, library_name, namespace_and_device
+from ._xp import astype
 
 
 @dataclass
@@ -80,6 +83,51 @@ def check_namespace(X_val, xp, device):
             f"{library_name(xp)} on {device}, X_val {library_name(val_xp)} on "
             f"{val_device}."
         )
+
+
+def check_X_val(
+    X_val, *, n_features, dtypes, dtype, xp, device, estimator_name, check_feature_names
+):
+    """``X_val`` checked as ``X`` is, in X's dtype; sparse as CSR.
+
+    Parameters
+    ----------
+    X_val : {array-like, sparse matrix} of shape (n_val, n_features)
+        The caller's validation inputs.
+    n_features : int
+        The number of features of ``X``.
+    dtypes : list of dtype
+        The floating dtypes accepted (see ``_array_api.float_dtypes``).
+    dtype : dtype
+        The dtype of ``X``, which ``X_val`` is given.
+    xp, device : namespace and device
+        Those of ``X``.
+    estimator_name : str
+        The estimator's name, for messages.
+    check_feature_names : callable
+        Called with ``X_val`` as given, to compare its feature names with
+        those of ``X``.
+    """
+    check_namespace(X_val, xp, device)
+    given = X_val
+    X_val = check_array(
+        X_val,
+        accept_sparse=["csr", "csc"],
+        dtype=dtypes,
+        input_name="X_val",
+        estimator=estimator_name,
+    )
+    if X_val.shape[1] != n_features:
+        raise ValueError(
+            f"X_val has {X_val.shape[1]} features, but {estimator_name} was "
+            f"fitted on X with {n_features} features."
+        )
+    check_feature_names(given)
+    if X_val.dtype != dtype:
+        X_val = astype(X_val, dtype, xp)
+    if sp.issparse(X_val) and X_val.format != "csr":
+        X_val = X_val.tocsr()
+    return X_val
 
 
 def validation_set(X_val, labels, y, sample_weight, sample_weight_val, xp, device):

@@ -60,6 +60,8 @@ def test_saved_models_predict_as_when_saved(version):
     assert models
     for name, model in models.items():
         assert isinstance(model, SigmoidMLPClassifier)
+        # parameters added since the model was saved take their defaults
+        assert model.get_params()["max_fun"] == 15000
         if name.startswith("iris"):
             rows = _rows(name, data["iris"][0][::10])
         else:
