@@ -39,8 +39,16 @@ from ._array_api import (
     namespace_and_device,
     numpy_dtype,
 )
-from ._callbacks import CallbackSupportMixin, EpochCallbacks, begin_fit, end_fit
+from ._callbacks import (
+    EPOCH_TASK,
+    ITERATION_TASK,
+    CallbackSupportMixin,
+    EpochCallbacks,
+    begin_fit,
+    end_fit,
+)
 from ._interrupt import Interrupt
+from ._lbfgs import FlatObjective, run_lbfgs
 from ._losses import Objective
 from ._network import init_parameters, predict_output
 from ._optimizers import make_optimizer, state_for_call
@@ -55,8 +63,19 @@ from ._training import (
     Trainer,
     TrainingData,
 )
-from ._warnings import warn_on_stop
-from ._xp import astype, copy, is_numpy
+from ._warnings import warn_lbfgs, warn_on_stop
+from ._xp import astype, copy, is_numpy, squared_norm
+
+#: the fitted attributes of the stochastic solvers only (not of lbfgs, which
+#: has a validation record only with X_val)
+_STOCHASTIC_RECORDS = (
+    "loss_curve_",
+    "best_loss_",
+    "best_validation_score_",
+    "_no_improvement_count",
+    "validation_scores_",
+    "validation_loss_curve_",
+)
 
 
 class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
@@ -68,6 +87,16 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
     """
 
     _parameter_constraints: ClassVar[dict] = SHARED_CONSTRAINTS
+
+    def _check_solver(self):
+        """``partial_fit`` exists for the stochastic solvers only (as in
+        ``MLPClassifier``: ``hasattr(est, "partial_fit")`` is False for lbfgs)."""
+        if self.solver not in ("sgd", "adam"):
+            raise AttributeError(
+                "partial_fit is only available for stochastic optimizers. "
+                f"{self.solver} is not stochastic."
+            )
+        return True
 
     def _check_partial_fit_params(self):
         if hasattr(self, "coefs_"):
@@ -133,7 +162,8 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         if continuing:
             check_same_namespace(X, self, "partial_fit" if incremental else "fit")
         xp, device = namespace_and_device(X)
-        if not is_numpy(xp) and self.early_stopping and not has_validation:
+        holds_out = self.early_stopping and self.solver != "lbfgs"
+        if not is_numpy(xp) and holds_out and not has_validation:
             raise ValueError(
                 "early_stopping=True holds rows of X out with NumPy input only, "
                 f"not with {library_name(xp)} arrays. Pass your own validation "
@@ -247,13 +277,21 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         self._adopt_parameters(params)
         # whether intercepts_ are trained and used (fixed at a fresh start)
         self._with_intercepts = bool(self.fit_intercept)
-        self.n_iter_, self.t_, self.loss_, self.loss_curve_ = 0, 0, None, []
-        self._no_improvement_count = 0
-        self.best_loss_ = None if self.early_stopping else np.inf
-        self.best_validation_score_ = -np.inf if self.early_stopping else None
-        self.validation_scores_ = self.validation_loss_curve_ = None
+        self.n_iter_, self.t_, self.loss_ = 0, 0, None
         self._validation_seed = int(rng.randint(np.iinfo(np.int32).max))
         self._optimizer_state = None
+        for name in _STOCHASTIC_RECORDS:
+            # lbfgs keeps none of them, as in MLPClassifier; nor a refit with it
+            self.__dict__.pop(name, None)
+        if self.solver != "lbfgs":
+            self._start_stochastic_records()
+
+    def _start_stochastic_records(self):
+        """The records of the stochastic solvers: the loss curve, the best value."""
+        self.loss_curve_, self._no_improvement_count = [], 0
+        self.validation_scores_ = self.validation_loss_curve_ = None
+        self.best_loss_ = None if self.early_stopping else np.inf
+        self.best_validation_score_ = -np.inf if self.early_stopping else None
 
     def _adopt_parameters(self, params):
         """``coefs_`` and ``intercepts_`` become the views of ``params``."""
@@ -274,6 +312,11 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
                 f"the model was trained with fit_intercept={self._with_intercepts}. "
                 "Set warm_start=False to start afresh."
             )
+        if self.solver == "lbfgs":
+            return
+        if not hasattr(self, "loss_curve_"):
+            # a stochastic solver continues a model trained by lbfgs
+            self._start_stochastic_records()
         if self.early_stopping != (self.best_validation_score_ is not None):
             # the monitored value changes: its best so far means nothing now
             self.best_loss_ = None if self.early_stopping else np.inf
@@ -302,22 +345,10 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
     # ------------------------------------------------------------- training
 
     def _train(self, params, data, validation, targets, rng, incremental, interrupt):
-        """Run the epochs of one call to fit or partial_fit; record the outcome."""
-        xp, device = params.xp, params.device
-        self._optimizer_state = state_for_call(
-            self._optimizer_state,
-            self.solver,
-            params.n_trained,
-            params.dtype,
-            self.learning_rate_init,
-            xp=xp,
-            device=device,
-        )
-        settings = {name: getattr(self, name) for name in OPTIMIZER_SETTINGS}
-        optimizer = make_optimizer(self._optimizer_state, settings, xp=xp)
-        optimizer.start(incremental, self.max_iter)
+        """Run one call to fit or partial_fit; record the outcome."""
         objective = Objective(self.loss, self.out_activation_, self.alpha)
-        if self.early_stopping and validation is None:
+        stochastic = self.solver != "lbfgs"
+        if stochastic and self.early_stopping and validation is None:
             data, validation = _validation.held_out(
                 data, self.validation_fraction, self._validation_seed
             )
@@ -328,29 +359,72 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
                 lambda X: predict_output(params, X, self.out_activation_),
                 targets.score,
                 objective.data_term,
-                xp,
+                params.xp,
             )
-        n_epochs = 1 if incremental else self.max_iter
         seen = _validation.training_rows(data)
+        n_epochs = 1 if incremental else self.max_iter
         context = begin_fit(self, n_epochs, validation is not None, *seen)
-        rules = self._rules(params, optimizer, validation, incremental, context, seen)
-        batch_size = 200 if self.batch_size == "auto" else self.batch_size
-        trainer = Trainer(params, objective, optimizer, min(batch_size, data.n_train))
-        result = trainer.run(
-            data,
-            n_epochs,
-            [*rules, interrupt],
-            samples_seen=self.t_,
-            rng=rng,
-            shuffle=self.shuffle,
-            scorer=scorer,
-        )
-        self._record(result, validation is not None, incremental)
+        watch = self._watch_rules(validation, context, seen, stochastic)
+        if stochastic:
+            optimizer = self._optimizer(params, incremental)
+            rules = self._stop_rules(params, optimizer, incremental)
+            batch_size = 200 if self.batch_size == "auto" else self.batch_size
+            trainer = Trainer(
+                params, objective, optimizer, min(batch_size, data.n_train)
+            )
+            result = trainer.run(
+                data,
+                n_epochs,
+                [*rules, *watch, interrupt],
+                samples_seen=self.t_,
+                rng=rng,
+                shuffle=self.shuffle,
+                scorer=scorer,
+            )
+            self._record(result, validation is not None, incremental)
+        else:
+            fun = self._flat_objective(params, objective, data)
+            start = params.snapshot()
+            result = run_lbfgs(
+                fun,
+                [*watch, interrupt],
+                max_iter=self.max_iter,
+                max_fun=self.max_fun,
+                tol=self.tol,
+                scorer=scorer,
+            )
+            self._record_lbfgs(result, validation is not None, params, start)
         end_fit(context, self, *seen)
 
-    def _rules(self, params, optimizer, validation, incremental, context, seen):
-        """The rules of a call (see ``_training``), each from the parameter
-        that turns it on; Ctrl-C's is added by ``_fit``."""
+    def _optimizer(self, params, incremental):
+        """The stochastic optimizer of a call, its state kept on the model."""
+        self._optimizer_state = state_for_call(
+            self._optimizer_state,
+            self.solver,
+            params.n_trained,
+            params.dtype,
+            self.learning_rate_init,
+            xp=params.xp,
+            device=params.device,
+        )
+        settings = {name: getattr(self, name) for name in OPTIMIZER_SETTINGS}
+        optimizer = make_optimizer(self._optimizer_state, settings, xp=params.xp)
+        optimizer.start(incremental, self.max_iter)
+        return optimizer
+
+    def _flat_objective(self, params, objective, data):
+        """The objective of ``solver="lbfgs"``: float64 vectors on the host."""
+        xp, device = params.xp, params.device
+        dtype = numpy_dtype(params.dtype)
+
+        def from_host(vector):
+            return from_numpy(vector.astype(dtype, copy=False), xp, device)
+
+        return FlatObjective(params, objective, data, asnumpy, from_host)
+
+    def _stop_rules(self, params, optimizer, incremental):
+        """The rules that end stochastic training: the loss plateau, or early
+        stopping (see ``_training``)."""
         plateau = {
             "optimizer": optimizer,
             "tol": self.tol,
@@ -360,7 +434,7 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         }
         if self.early_stopping:
             resume = bool(self.validation_scores_)
-            rules = [
+            return [
                 EarlyStopping(
                     params,
                     resume_best=resume,
@@ -368,15 +442,21 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
                     **plateau,
                 )
             ]
-        else:
-            rules = [Plateau(**plateau, best=self.best_loss_)]
-        if self.verbose:
-            rules.append(Report())
+        return [Plateau(**plateau, best=self.best_loss_)]
+
+    def _watch_rules(self, validation, context, seen, stochastic):
+        """The rules every solver has, each from the parameter that turns it
+        on: ``verbose``, the callbacks, ``max_time``; Ctrl-C's is ``_fit``'s."""
+        rules = [Report()] if self.verbose else []
         if context is not None:
-            callback_data = None if validation is None else validation.seen
             rules.append(
                 EpochCallbacks(
-                    context, self, seen, callback_data, self._fitted_attributes
+                    context,
+                    self,
+                    seen,
+                    None if validation is None else validation.seen,
+                    self._fitted_attributes,
+                    task_name=EPOCH_TASK if stochastic else ITERATION_TASK,
                 )
             )
         if self.max_time is not None:
@@ -416,13 +496,40 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         )
         self._warn_on_stop()
 
+    def _record_lbfgs(self, result, has_validation, params, start):
+        """The fitted attributes of ``solver="lbfgs"``, as ``MLPClassifier``'s:
+        ``n_iter_`` (iterations) and ``loss_``; no loss curve, ``t_`` kept."""
+        solution = result.lbfgs
+        if not (
+            math.isfinite(solution.fun)
+            and math.isfinite(float(squared_norm(params.trained, params.xp)))
+        ):
+            params.restore(start)
+            raise ValueError(
+                "Solver produced non-finite parameter weights. The input data may "
+                "contain large values and need to be preprocessed."
+            )
+        self.n_iter_ = min(int(solution.nit), self.max_iter)
+        self.loss_ = float(solution.fun)
+        if has_validation:
+            self._record_validation(result, has_validation)
+        else:
+            # as MLPClassifier's lbfgs, no validation record at all
+            self.__dict__.pop("validation_scores_", None)
+            self.__dict__.pop("validation_loss_curve_", None)
+        self.stop_reason_ = result.stop_reason
+        if self.stop_reason_ in ("max_iter", "max_fun", "abnormal"):
+            warn_lbfgs(solution, self.n_iter_, self.max_iter)
+        else:
+            self._warn_on_stop()
+
     def _record_validation(self, result, has_validation):
         """``validation_scores_`` and ``validation_loss_curve_``: lists for a
         call with validation data, extended by warm-started calls; else None."""
         if not has_validation:
             self.validation_scores_ = self.validation_loss_curve_ = None
             return
-        scores = self.validation_scores_ or []
+        scores = getattr(self, "validation_scores_", None) or []
         losses = getattr(self, "validation_loss_curve_", None)
         if losses is None:
             # none yet, or a model pickled before validation losses were recorded
@@ -437,17 +544,19 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         (copies: training goes on in place).
         """
         xp = self._parameters.xp
-        curve = self.loss_curve_ + [float(loss) for loss in record.epoch_losses]
+        losses = [float(loss) for loss in record.epoch_losses]
         attributes = {
             "coefs_": [copy(coef, xp) for coef in self.coefs_],
             "intercepts_": [copy(intercept, xp) for intercept in self.intercepts_],
             "n_iter_": record.n_epochs,
-            "loss_curve_": curve,
-            "loss_": curve[-1] if curve else None,
+            "loss_": losses[-1] if losses else getattr(self, "loss_", None),
         }
+        if self.solver != "lbfgs":
+            attributes["loss_curve_"] = self.loss_curve_ + losses
         if record.validation_scores:
-            scores = self.validation_scores_ or []
-            losses = self.validation_loss_curve_ or [np.nan] * len(scores)
+            scores = getattr(self, "validation_scores_", None) or []
+            losses = getattr(self, "validation_loss_curve_", None)
+            losses = losses or [np.nan] * len(scores)
             attributes["validation_scores_"] = scores + record.validation_scores
             attributes["validation_loss_curve_"] = losses + record.validation_losses
         return attributes

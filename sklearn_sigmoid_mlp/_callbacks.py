@@ -63,7 +63,8 @@ else:
 
 
 #: the names of the tasks the callbacks see, below the root task of a call
-EPOCH_TASK, VALIDATION_TASK = "epoch", "validation"
+#: (``"iteration"`` is an L-BFGS iteration of ``solver="lbfgs"``)
+EPOCH_TASK, ITERATION_TASK, VALIDATION_TASK = "epoch", "iteration", "validation"
 
 
 def begin_fit(estimator, n_epochs, has_validation, X, y, metadata):
@@ -127,10 +128,21 @@ class EpochCallbacks(Rule):
         stopped now, given this call's record so far (a
         :class:`~._training.TrainingResult`); called only when a callback
         asks for the fitted model.
+    task_name : str, default="epoch"
+        The name of the tasks of the training data: ``"epoch"``, or
+        ``"iteration"`` for the L-BFGS iterations of ``solver="lbfgs"``.
     """
 
-    def __init__(self, context, estimator, training, validation, fitted_attributes):
-        self.context, self.estimator = context, estimator
+    def __init__(
+        self,
+        context,
+        estimator,
+        training,
+        validation,
+        fitted_attributes,
+        task_name=EPOCH_TASK,
+    ):
+        self.context, self.estimator, self.task_name = context, estimator, task_name
         self.training, self.validation = training, validation
         self.fitted_attributes = fitted_attributes
         self.open_task = None
@@ -160,7 +172,7 @@ class EpochCallbacks(Rule):
         )
 
     def before_epoch(self, result):
-        self.open_task = self._task(EPOCH_TASK, self.training)
+        self.open_task = self._task(self.task_name, self.training)
 
     def after_epoch(self, result):
         task, self.open_task = self.open_task, None

@@ -10,6 +10,7 @@ from typing import ClassVar
 import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.metaestimators import available_if
 
 from . import _targets
 from ._array_api import model_namespace
@@ -400,6 +401,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
             validation=(X_val, y_val, sample_weight_val),
         )
 
+    @available_if(BaseSigmoidMLP._check_solver)
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train for one epoch (one pass in mini-batches) over the given data.

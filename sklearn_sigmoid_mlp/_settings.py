@@ -16,7 +16,7 @@ SHARED_CONSTRAINTS = {
         "array-like",
         Interval(Integral, 1, None, closed="left"),
     ],
-    "solver": [StrOptions({"adam", "sgd"})],
+    "solver": [StrOptions({"adam", "sgd", "lbfgs"})],
     "alpha": [Interval(Real, 0, None, closed="left")],
     "batch_size": [
         StrOptions({"auto"}),

@@ -105,6 +105,8 @@ class TrainingResult:
     stop_reason: str | None = None
     best: float | None = None
     no_improvement_count: int | None = None
+    #: SciPy's result of ``solver="lbfgs"`` (see ``_lbfgs``); None otherwise
+    lbfgs: object = None
 
     @property
     def n_epochs(self):
@@ -372,11 +374,7 @@ class Trainer:
         requests = [rule.after_epoch(result) for rule in epoch.rules]
         guard.snapshot(result.samples_seen)
         # a stop during the epoch's batches comes first, then by STOP_PRIORITY
-        return stop or min(
-            (reason for reason in requests if reason is not None),
-            key=_priority,
-            default=None,
-        )
+        return stop or first_reason(requests)
 
 
 class _Epoch:
@@ -408,6 +406,20 @@ class _Epoch:
                 if stop is not None:
                     return total, weight, stop
         return total, weight, None
+
+
+def first_reason(reasons):
+    """The reason recorded when rules ask to stop at once (by STOP_PRIORITY).
+
+    None entries are requests to go on; None when all are.
+
+    Examples
+    --------
+    >>> from sklearn_sigmoid_mlp._training import first_reason
+    >>> first_reason([None, "max_time", "converged"]), first_reason([None])
+    ('converged', None)
+    """
+    return min((r for r in reasons if r is not None), key=_priority, default=None)
 
 
 def _priority(reason):

@@ -54,3 +54,24 @@ def warn_on_stop(reason, max_iter, early_stopping):
             UserWarning,
             stacklevel=user_stacklevel(),
         )
+
+
+def warn_lbfgs(solution, n_iter, max_iter):
+    """``solver="lbfgs"`` did not converge: scikit-learn's warning, its words.
+
+    ``solution`` is SciPy's result; ``n_iter`` the iterations counted.
+    """
+    message = (
+        f"lbfgs failed to converge after {n_iter} iteration(s) "
+        f"(status={solution.status}):\n{solution.message}\n"
+    )
+    if n_iter == max_iter:
+        message += (
+            "\nIncrease the number of iterations to improve the convergence "
+            f"(max_iter={max_iter})."
+        )
+    message += (
+        "\nYou might also want to scale the data as shown in:\n"
+        "    https://scikit-learn.org/stable/modules/preprocessing.html"
+    )
+    warnings.warn(message, ConvergenceWarning, stacklevel=user_stacklevel())

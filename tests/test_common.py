@@ -25,6 +25,7 @@ ESTIMATORS = [
     # 0.01 learns check_classifiers_train's tiny data within 200 epochs
     SigmoidMLPClassifier(solver="sgd", learning_rate_init=0.01),
     SigmoidMLPClassifier(loss="squared_error"),
+    SigmoidMLPClassifier(solver="lbfgs"),
 ]
 
 # At SGD's default learning rate, 200 epochs of batches of 200 rows do not fit
