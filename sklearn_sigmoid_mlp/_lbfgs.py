@@ -73,7 +73,7 @@ class FlatObjective:
     >>> fun = FlatObjective(params, Objective("log_loss", "softmax", 1e-3), data,
     ...                     np.asarray, np.asarray)
     >>> w = params.trained.copy()
-    >>> check_grad(lambda v: fun(v)[0], lambda v: fun(v)[1], w) < 1e-6
+    >>> bool(check_grad(lambda v: fun(v)[0], lambda v: fun(v)[1], w) < 1e-6)
     True
     """
 

@@ -820,6 +820,7 @@ def test_default_parameters_follow_mlpclassifier():
         "beta_2",
         "epsilon",
         "n_iter_no_change",
+        "max_fun",
     ]
     for name in shared:
         assert ours[name] == theirs[name], name
@@ -834,7 +835,8 @@ def test_default_parameters_follow_mlpclassifier():
 @pytest.mark.parametrize(
     "params",
     [
-        {"solver": "lbfgs"},
+        {"solver": "newton"},
+        {"max_fun": 0},
         {"loss": "hinge"},
         {"alpha": -1.0},
         {"batch_size": 0},
