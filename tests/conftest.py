@@ -21,6 +21,12 @@ import pytest
 from hypothesis import settings
 from threadpoolctl import threadpool_limits
 
+# programs, not test modules: the child programs that tests run, and the
+# scripts that wrote the saved models of ``data/``. ``--doctest-modules``
+# would import them by their base names, and two are named ``save_models.py``
+# (pytest then stops at collection with "import file mismatch").
+collect_ignore = ["child_programs", "data"]
+
 settings.register_profile(
     "ci", max_examples=200, deadline=None, derandomize=True, print_blob=True
 )
