@@ -1,4 +1,4 @@
-"""Shared test configuration: Hypothesis profiles and statistics.
+"""Shared test configuration: Hypothesis profiles, the array API cases.
 
 Profiles (choose with ``HYPOTHESIS_PROFILE=<name>`` or
 ``--hypothesis-profile=<name>``):
@@ -8,9 +8,15 @@ Profiles (choose with ``HYPOTHESIS_PROFILE=<name>`` or
 - ``"dev"``: a quick 25-example pass while editing;
 - ``"explore"``: 2000 random examples per property, to hunt for new failures.
 
-Hypothesis statistics (the number of cases tried per property, how long they
-took, and the outcomes and defects drawn) are printed at the end of every run,
-as if ``--hypothesis-show-statistics`` had been given.
+``--hypothesis-show-statistics`` prints the number of cases tried per
+property and how long they took.
+
+The array API cases of ``test_array_api.py`` (marked ``array_api_dispatch``)
+need ``SCIPY_ARRAY_API=1``, which SciPy reads once, when it is imported. In a
+run without it they are deselected, not skipped: the test
+``test_array_api_suite_in_child_process`` runs them in a child pytest that
+sets the variable, and the terminal summary says how that run ended.
+
 The fixture ``single_blas_thread`` is shared by the test modules that opt in;
 assertion helpers shared by several modules are in ``helpers.py``.
 """
@@ -34,11 +40,60 @@ settings.register_profile("dev", max_examples=25, deadline=None, print_blob=True
 settings.register_profile("explore", max_examples=2000, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+#: the marker of the cases that need SCIPY_ARRAY_API=1
+ARRAY_API_MARKER = "array_api_dispatch"
+#: the user property in which the child run's test reports its summary line
+ARRAY_API_CHILD_SUMMARY = "array_api_child_summary"
+_ARRAY_API_DESELECTED = pytest.StashKey[int]()
+
 
 def pytest_configure(config):
-    # the option of Hypothesis' pytest plugin, ``--hypothesis-show-statistics``
-    if hasattr(config.option, "hypothesis_show_statistics"):
-        config.option.hypothesis_show_statistics = True
+    config.addinivalue_line(
+        "markers",
+        f"{ARRAY_API_MARKER}: needs SCIPY_ARRAY_API=1; deselected without it "
+        "(test_array_api_suite_in_child_process runs these in a child pytest)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without SCIPY_ARRAY_API=1, deselect the cases that need it."""
+    if os.environ.get("SCIPY_ARRAY_API") == "1":
+        return
+    kept, deselected = [], []
+    for item in items:
+        marked = item.get_closest_marker(ARRAY_API_MARKER) is not None
+        (deselected if marked else kept).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+        config.stash[_ARRAY_API_DESELECTED] = len(deselected)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Say where the deselected array API cases ran, and how that run ended."""
+    n_deselected = config.stash.get(_ARRAY_API_DESELECTED, 0)
+    if not n_deselected:
+        return
+    summaries = [
+        value
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        for name, value in getattr(report, "user_properties", ())
+        if name == ARRAY_API_CHILD_SUMMARY
+    ]
+    terminalreporter.section("array API cases", sep="-")
+    if summaries:
+        terminalreporter.line(
+            f"{n_deselected} deselected here ran in a child pytest with "
+            f"SCIPY_ARRAY_API=1 (test_array_api_suite_in_child_process): "
+            f"{summaries[-1]}"
+        )
+    else:
+        terminalreporter.line(
+            f"{n_deselected} deselected: they need SCIPY_ARRAY_API=1, and "
+            "test_array_api_suite_in_child_process, which runs them in a child "
+            "pytest that sets it, did not run"
+        )
 
 
 @pytest.fixture
