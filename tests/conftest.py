@@ -29,8 +29,8 @@ from threadpoolctl import threadpool_limits
 
 # programs, not test modules: the child programs that tests run, and the
 # scripts that wrote the saved models of ``data/``. ``--doctest-modules``
-# would import them by their base names, and two are named ``save_models.py``
-# (pytest then stops at collection with "import file mismatch").
+# would import each by its base name, and a name found in both folders stops
+# the collection ("import file mismatch").
 collect_ignore = ["child_programs", "data"]
 
 settings.register_profile(
