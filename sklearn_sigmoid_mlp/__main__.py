@@ -28,6 +28,7 @@ import sys
 import time
 import warnings
 import zipfile
+import zlib
 from urllib.error import URLError
 
 import numpy as np
@@ -278,7 +279,7 @@ def _read_npz(path):
     except (ValueError, EOFError, zipfile.BadZipFile):
         # np.load takes any file that is no .npy or .npz for a pickle
         raise _BadData(f"argument --data: {path!r} is not {needs}") from None
-    if not isinstance(archive, np.lib.npyio.NpzFile):
+    if isinstance(archive, np.ndarray):  # np.load's answer for an .npy file
         raise _BadData(
             f"argument --data: {path!r} holds a single array (an .npy file); the "
             f"job needs {needs}"
@@ -301,7 +302,7 @@ def _read_npz(path):
                     f"argument --data: array {key!r} of {path!r} holds Python "
                     "objects, which the job does not load (allow_pickle=False)"
                 ) from None
-            except (OSError, EOFError, zipfile.BadZipFile) as error:
+            except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
                 raise _BadData(
                     f"argument --data: cannot read array {key!r} of {path!r}: {error}"
                 ) from None

@@ -303,6 +303,17 @@ def _class_only_held_out(tmp_path):
     return _write_npz(tmp_path / "rare.npz", data=data, target=target)
 
 
+def _corrupt_npz(tmp_path):
+    """A compressed .npz whose first array's bytes were overwritten."""
+    path = tmp_path / "corrupt.npz"
+    data, target = _two_classes(50)
+    np.savez_compressed(path, data=data, target=target)
+    content = bytearray(path.read_bytes())
+    content[200:260] = bytes(60)
+    path.write_bytes(bytes(content))
+    return path
+
+
 BAD_DATA = {
     "text-file": (
         lambda tmp: _text(tmp / "data.txt", "1 2 3\n4 5 6\n"),
@@ -315,6 +326,10 @@ BAD_DATA = {
     "broken-zip": (
         lambda tmp: _text(tmp / "broken.npz", "PK\x03\x04 not really a zip"),
         "broken.npz' is not an .npz file",
+    ),
+    "corrupt-array": (
+        _corrupt_npz,
+        "--data: cannot read array 'data' of ",
     ),
     "npy-file": (
         lambda tmp: _npy(tmp / "data.npy"),
