@@ -11,11 +11,14 @@ Profiles (choose with ``HYPOTHESIS_PROFILE=<name>`` or
 ``--hypothesis-show-statistics`` prints the number of cases tried per
 property and how long they took.
 
-The array API cases of ``test_array_api.py`` (marked ``array_api_dispatch``)
-need ``SCIPY_ARRAY_API=1``, which SciPy reads once, when it is imported. In a
-run without it they are deselected, not skipped: the test
-``test_array_api_suite_in_child_process`` runs them in a child pytest that
-sets the variable, and the terminal summary says how that run ended.
+The array API cases need ``SCIPY_ARRAY_API=1``, which SciPy reads once,
+when it is imported: those of ``test_array_api.py`` (marked
+``array_api_dispatch``) and scikit-learn's ``check_array_api_*`` checks among
+those of ``test_common.py``. In a run without it they are deselected, not
+skipped (every one of them would skip): the test
+``test_array_api_suite_in_child_process`` runs ``test_array_api.py``, with
+scikit-learn's array API checks of the estimator, in a child pytest that sets
+the variable, and the terminal summary says how that run ended.
 
 The fixture ``single_blas_thread`` is shared by the test modules that opt in;
 assertion helpers shared by several modules are in ``helpers.py``.
@@ -55,14 +58,23 @@ def pytest_configure(config):
     )
 
 
+def _needs_array_api_dispatch(item):
+    """Whether a test is an array API case (see the module's docstring)."""
+    if item.get_closest_marker(ARRAY_API_MARKER) is not None:
+        return True
+    # scikit-learn's checks, as parametrize_with_checks passes them
+    check = getattr(item, "callspec", None) and item.callspec.params.get("check")
+    name = getattr(getattr(check, "func", check), "__name__", "")
+    return name.startswith("check_array_api")
+
+
 def pytest_collection_modifyitems(config, items):
     """Without SCIPY_ARRAY_API=1, deselect the cases that need it."""
     if os.environ.get("SCIPY_ARRAY_API") == "1":
         return
     kept, deselected = [], []
     for item in items:
-        marked = item.get_closest_marker(ARRAY_API_MARKER) is not None
-        (deselected if marked else kept).append(item)
+        (deselected if _needs_array_api_dispatch(item) else kept).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
@@ -82,17 +94,16 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         if name == ARRAY_API_CHILD_SUMMARY
     ]
     terminalreporter.section("array API cases", sep="-")
+    terminalreporter.line(f"{n_deselected} deselected: they need SCIPY_ARRAY_API=1.")
     if summaries:
         terminalreporter.line(
-            f"{n_deselected} deselected here ran in a child pytest with "
-            f"SCIPY_ARRAY_API=1 (test_array_api_suite_in_child_process): "
-            f"{summaries[-1]}"
+            "A child pytest with it ran tests/test_array_api.py, scikit-learn's "
+            f"array API checks of the estimator included: {summaries[-1]}"
         )
     else:
         terminalreporter.line(
-            f"{n_deselected} deselected: they need SCIPY_ARRAY_API=1, and "
             "test_array_api_suite_in_child_process, which runs them in a child "
-            "pytest that sets it, did not run"
+            "pytest with it, did not run."
         )
 
 
