@@ -7,7 +7,8 @@ dispatch only when SciPy's own array API support is on, and SciPy reads
 suite runs with SciPy as users have it, these tests run in a child pytest
 that sets the variable (``test_array_api_suite_in_child_process``); where the
 whole suite already runs with ``SCIPY_ARRAY_API=1`` they run in-process and
-the child is skipped.
+the child is skipped. Without the variable they are deselected, not skipped
+(``tests/conftest.py``), and the terminal summary gives the child's counts.
 
 array-api-strict cases always run (it is in the ``test`` extra); PyTorch
 cases run where torch is installed, CUDA and CuPy cases where a GPU is. The
@@ -17,6 +18,7 @@ dispatch and runs in a child interpreter of its own.
 
 import os
 import pickle
+import re
 import subprocess
 import sys
 import warnings
@@ -37,11 +39,9 @@ from sklearn_sigmoid_mlp._array_api import asnumpy
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CHILD = os.environ.get("SCIPY_ARRAY_API") == "1"
-needs_dispatch = pytest.mark.skipif(
-    not IN_CHILD,
-    reason="needs SCIPY_ARRAY_API=1: runs in the child pytest of "
-    "test_array_api_suite_in_child_process",
-)
+# needs SCIPY_ARRAY_API=1: tests/conftest.py deselects these without it, and
+# test_array_api_suite_in_child_process runs them in a child pytest
+needs_dispatch = pytest.mark.array_api_dispatch
 
 #: (library, device): the namespaces every case runs on
 NAMESPACES = [
@@ -472,8 +472,12 @@ def test_dispatch_off_never_imports_torch_or_cupy():
 
 
 @pytest.mark.skipif(IN_CHILD, reason="SCIPY_ARRAY_API=1: the tests run in-process")
-def test_array_api_suite_in_child_process():
-    """This module's dispatch tests, in a pytest with SCIPY_ARRAY_API=1."""
+def test_array_api_suite_in_child_process(record_property):
+    """This module's dispatch tests, in a pytest with SCIPY_ARRAY_API=1.
+
+    The child's closing line ("N passed, M skipped in T s") is recorded as a
+    property of this test, for the terminal summary (``tests/conftest.py``).
+    """
     completed = subprocess.run(
         [
             sys.executable,
@@ -493,7 +497,18 @@ def test_array_api_suite_in_child_process():
         timeout=1800,
         check=False,
     )
-    print("\n".join(completed.stdout.strip().splitlines()[-15:]))
+    lines = completed.stdout.strip().splitlines()
+    print("\n".join(lines[-15:]))
+    if lines:
+        # the libraries that the skipped cases missed, from the -rA reasons
+        missing = sorted(
+            set(re.findall(r"could not import '(\w+)'", completed.stdout))
+            | set(re.findall(r"(\w+) is not installed", completed.stdout))
+        )
+        summary = lines[-1].strip("= ")
+        if missing:
+            summary += f" (not installed here: {', '.join(missing)})"
+        record_property("array_api_child_summary", summary)
     assert completed.returncode == 0, completed.stdout[-8000:] + completed.stderr
     # array-api-strict is in the test extra: its cases must have run, not
     # been skipped (scikit-learn's checks, training, predictions, X_val)
