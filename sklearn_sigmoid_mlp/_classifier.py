@@ -27,7 +27,7 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
     A readable NumPy implementation of the classic fully connected sigmoid
     network: every hidden layer is ``sigmoid(a @ W + b)``, the forward and
     backward passes are hand-written matrix products over mini-batches, and
-    the model is trained by SGD (with momentum) or Adam. With
+    the model is trained by SGD (with momentum), Adam or L-BFGS. With
     :data:`NOTEBOOK_PARAMS` it reproduces the original MNIST notebook's
     training exactly.
 
@@ -46,9 +46,14 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         for multiclass targets :meth:`predict_proba` normalises the outputs
         to sum to one.
 
-    solver : {"adam", "sgd"}, default="adam"
+    solver : {"adam", "sgd", "lbfgs"}, default="adam"
         ``"adam"``: Adam (Kingma and Ba). ``"sgd"``: stochastic gradient
-        descent with optional (Nesterov's) momentum.
+        descent with optional (Nesterov's) momentum. ``"lbfgs"``: SciPy's
+        L-BFGS-B over all the rows at once, as in ``MLPClassifier``; for small
+        data sets it can converge faster and perform better. The batch,
+        learning-rate, momentum and Adam settings and ``early_stopping`` do
+        not apply to it, and it has no :meth:`partial_fit` (see
+        :ref:`optimizers`).
 
     alpha : float, default=0.0001
         Strength of the L2 penalty on the weights (not on the intercepts).
@@ -77,8 +82,9 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
 
     max_iter : int, default=200
         Maximum number of epochs of one call to :meth:`fit` (a warm-started
-        call gets the whole budget again). A call that runs out of it warns
-        with a :class:`~sklearn.exceptions.ConvergenceWarning`, also when
+        call gets the whole budget again); of L-BFGS iterations with
+        ``solver="lbfgs"``. A call that runs out of it warns with a
+        :class:`~sklearn.exceptions.ConvergenceWarning`, also when
         ``n_iter_no_change=np.inf``.
 
     shuffle : bool, default=True
@@ -177,23 +183,30 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
     n_iter_ : int
         Number of epochs run by the last call: :meth:`fit` counts from 0 on
         every call, warm-started or not; :meth:`partial_fit` sets it to 1.
+        With ``solver="lbfgs"``, the number of L-BFGS iterations.
 
     t_ : int
-        Number of training samples seen, over all calls.
+        Number of training samples seen, over all calls (not counted by
+        ``solver="lbfgs"``, as in ``MLPClassifier``).
 
     loss_ : float
-        Loss of the last epoch.
+        Loss of the last epoch; with ``solver="lbfgs"``, the objective at the
+        final weights.
 
     loss_curve_ : list of float
-        Loss of each epoch (the weighted mean of the batch objectives).
+        Loss of each epoch (the weighted mean of the batch objectives). Like
+        ``best_loss_``, ``validation_scores_`` (but with ``X_val``) and
+        ``best_validation_score_``, a stochastic solver's only: a model
+        fitted by ``solver="lbfgs"`` has none, as in ``MLPClassifier``.
 
     best_loss_ : float or None
         Lowest epoch loss; None with early stopping.
 
     validation_scores_ : list of float or None
-        Validation accuracy after each epoch, when the last call had
-        validation data (``X_val``, or the rows held out by early stopping),
-        else None. Warm-started calls with validation data extend it.
+        Validation accuracy after each epoch (each L-BFGS iteration), when
+        the last call had validation data (``X_val``, or the rows held out by
+        early stopping), else None. Warm-started calls with validation data
+        extend it.
 
     validation_loss_curve_ : list of float or None
         Loss on the validation data after each epoch, beside
@@ -223,7 +236,9 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         kept; a second Ctrl-C raises ``KeyboardInterrupt``), ``"max_time"``,
         ``"callback"`` (a scikit-learn callback asked to stop, see
         :meth:`set_callbacks`) or ``"partial_fit"`` (a :meth:`partial_fit`
-        pass completed).
+        pass completed). ``solver="lbfgs"`` adds ``"max_fun"`` (``max_fun``
+        evaluations ran out) and ``"abnormal"`` (its line search failed),
+        both with a ``ConvergenceWarning``.
 
     See Also
     --------

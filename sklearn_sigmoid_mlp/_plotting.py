@@ -278,6 +278,13 @@ class TrainingCurveDisplay:
         _check_matplotlib_support(f"{cls.__name__}.from_estimator")
         check_is_fitted(estimator)
         model = estimator[-1] if isinstance(estimator, Pipeline) else estimator
+        if getattr(model, "solver", None) == "lbfgs":
+            raise ValueError(
+                f"{cls.__name__} draws the loss of each epoch of a stochastic "
+                "solver; a model fitted with solver='lbfgs' records none (as "
+                "MLPClassifier's). Its validation_scores_, with X_val, hold one "
+                "score per L-BFGS iteration."
+            )
         if not hasattr(model, "loss_curve_"):
             raise ValueError(
                 f"{cls.__name__} needs an estimator with a loss_curve_ attribute, "

@@ -118,7 +118,12 @@ def assert_in(xp_name, device, array):
 def array_api_checks():
     """scikit-learn's array API checks of the estimator (tag array_api_support)."""
     checks = []
-    for params in ({}, {"solver": "sgd"}, {"loss": "squared_error"}):
+    for params in (
+        {},
+        {"solver": "sgd"},
+        {"loss": "squared_error"},
+        {"solver": "lbfgs"},
+    ):
         estimator = SigmoidMLPClassifier(**params)
         for _, check in estimator_checks_generator(estimator, legacy=True):
             if check.func.__name__.startswith("check_array_api"):
@@ -410,6 +415,38 @@ def test_x_val_on_the_device_matches_numpy(library, device, early_stopping, disp
     assert_in(library, device, ours.coefs_[0])
     with pytest.raises(ValueError, match="X_val must be in the namespace"):
         model().fit(moved(xp, device, X), y, X_val=X_val, y_val=y_val)
+
+
+@needs_dispatch
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(("library", "device"), NAMESPACES, ids=NAMESPACE_IDS)
+def test_lbfgs_runs_in_the_namespace(library, device, dtype, dispatch):
+    """L-BFGS: the passes there, only the flat vector on the host; NumPy's fit."""
+    xp, device = namespace(library, device)
+    X, y = data(dtype)
+    X_val, y_val = X[:40], y[:40]
+    params = {"solver": "lbfgs", "max_iter": 15}
+    ours = fit_quietly(
+        model(**params),
+        moved(xp, device, X),
+        y,
+        X_val=moved(xp, device, X_val),
+        y_val=moved(xp, device, y_val),
+    )
+    assert_in(library, device, ours.coefs_[0])
+    assert str(ours.coefs_[0].dtype).endswith(np.dtype(dtype).name)
+    with config_context(array_api_dispatch=False):
+        reference = fit_quietly(model(**params), X, y, X_val=X_val, y_val=y_val)
+    assert ours.n_iter_ == reference.n_iter_
+    rtol = 1e-4 if dtype == np.float32 else 1e-7
+    assert ours.loss_ == pytest.approx(reference.loss_, rel=rtol)
+    np.testing.assert_allclose(
+        asnumpy(ours.predict_proba(moved(xp, device, X))),
+        reference.predict_proba(X),
+        rtol=rtol,
+        atol=rtol,
+    )
+    assert len(ours.validation_scores_) == ours.n_iter_
 
 
 class KeepsEpochModels:

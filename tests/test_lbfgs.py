@@ -535,3 +535,16 @@ def test_onnx_export_of_an_lbfgs_model():
     np.testing.assert_allclose(
         proba, clf.predict_proba(X_MULTI.astype(np.float32)), rtol=1e-4, atol=1e-6
     )
+
+
+def test_training_curve_display_says_lbfgs_has_no_loss_curve():
+    pytest.importorskip("matplotlib")
+    from sklearn_sigmoid_mlp import TrainingCurveDisplay
+
+    clf = quiet_fit(
+        SigmoidMLPClassifier(solver="lbfgs", hidden_layer_sizes=4, max_iter=3),
+        X_MULTI,
+        Y_MULTI,
+    )
+    with pytest.raises(ValueError, match="solver='lbfgs' records none"):
+        TrainingCurveDisplay.from_estimator(clf)
