@@ -64,7 +64,12 @@ from ._training import (
     TrainingData,
 )
 from ._warnings import warn_lbfgs, warn_on_stop
-from ._xp import astype, copy, is_numpy, squared_norm
+from ._xp import astype, copy, is_numpy, squared_norm, sum_all
+
+#: Whether predictions take the fast path for plain NumPy rows (see
+#: ``BaseSigmoidMLP._plain_rows``); tests turn it off to compare the outcomes.
+PLAIN_ROWS_FAST_PATH = True
+_PLAIN_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
 
 #: the fitted attributes of the stochastic solvers only (not of lbfgs, which
 #: has a validation record only with X_val)
@@ -566,6 +571,30 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
 
     # -------------------------------------------------------------- predict
 
+    def _plain_rows(self, X):
+        """Whether ``X`` is rows that the full checks would return unchanged.
+
+        A non-empty C- or F-ordered float32 or float64 ndarray of native byte
+        order with the fitted number of columns, for a fitted NumPy model that
+        saw no feature names: ``validate_data`` would accept it as it is and
+        warn about nothing, so predictions skip it (finiteness is checked on
+        the first layer's product either way). Anything else takes the full
+        checks, with their errors and warnings.
+        """
+        state = self.__dict__
+        coefs = state.get("coefs_")
+        return (
+            type(X) is np.ndarray
+            and X.ndim == 2
+            and X.dtype in _PLAIN_DTYPES
+            and X.shape[0] > 0
+            and X.shape[1] == state.get("n_features_in_")
+            and "feature_names_in_" not in state
+            and (X.flags.c_contiguous or X.flags.f_contiguous)
+            and coefs is not None
+            and type(coefs[0]) is np.ndarray
+        )
+
     def _output(self, X):
         """The network's outputs for validated X (finiteness checked on the
         first layer's product, which is smaller than X)."""
@@ -575,7 +604,7 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         )
 
         def check_input(rows, product):
-            if not math.isfinite(float(xp.sum(product))):
+            if not math.isfinite(float(sum_all(product, xp))):
                 assert_all_finite(
                     rows, input_name="X", estimator_name=type(self).__name__
                 )
@@ -583,6 +612,8 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         return predict_output(params, X, self.out_activation_, check_input)
 
     def _validate_predict_data(self, X, method="predict"):
+        if PLAIN_ROWS_FAST_PATH and self._plain_rows(X):
+            return X
         check_is_fitted(self)
         check_same_namespace(X, self, method)
         xp, device = namespace_and_device(X)
