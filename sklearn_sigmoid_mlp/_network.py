@@ -127,7 +127,8 @@ def allocate_workspace(params, batch_size):
         array per layer; ``"derivatives"``, one per hidden layer;
         ``"grads"``, one flat gradient vector laid out as the parameters (see
         ``_parameters``), and ``"grad_coefs"`` and ``"grad_intercepts"``,
-        its views shaped as the layers; ``"scratch_coefs"``, one per layer,
+        its views shaped as the layers; ``"scratch"``, a vector as long as
+        the weights, and ``"scratch_coefs"``, its views shaped as the layers,
         for the L2 term.
 
     Examples
@@ -150,6 +151,7 @@ def allocate_workspace(params, batch_size):
         return empty(shape, params.dtype, xp, params.device)
 
     grads = new(sum(math.prod(s) for s in coef_shapes + intercept_shapes))
+    scratch = new(sum(math.prod(s) for s in coef_shapes))
     grad_coefs, grad_intercepts = unflatten(grads, coef_shapes, intercept_shapes, xp=xp)
     return {
         "activations": [new((batch_size, n)) for n in fan_outs],
@@ -158,7 +160,8 @@ def allocate_workspace(params, batch_size):
         "grads": grads,
         "grad_coefs": grad_coefs,
         "grad_intercepts": grad_intercepts,
-        "scratch_coefs": [new(shape) for shape in coef_shapes],
+        "scratch_coefs": unflatten(scratch, coef_shapes, [], xp=xp)[0],
+        "scratch": scratch,
     }
 
 
@@ -317,8 +320,7 @@ def backward(
     output = activations[-1]
     value = objective.data_term(y, output, sample_weight, xp=xp)
     if alpha:
-        penalty = sum(squared_norm(w, xp) for w in coefs)
-        value += 0.5 * alpha * float(penalty) / weight_sum
+        value += 0.5 * alpha * _squared_weights(params) / weight_sum
 
     # dJ/dz at the output: each sample's dL_i/dz times w_i / sum(w)
     last = len(coefs) - 1
@@ -335,14 +337,6 @@ def backward(
                 grad_coefs[i],
                 _matmul(activations[i].T, deltas[i], grad_coefs[i], xp),
             )
-            if alpha:
-                grad_coefs[i] += elementwise(
-                    "multiply",
-                    coefs[i],
-                    alpha / weight_sum,
-                    out=workspace["scratch_coefs"][i],
-                    xp=xp,
-                )
         # bias gradient: dJ/dintercepts[i] = sum over samples of deltas[i]
         if grad_intercepts is not None:
             store(
@@ -356,7 +350,41 @@ def backward(
             deltas[i - 1] *= sigmoid_derivative(
                 activations[i], out=workspace["derivatives"][i - 1], xp=xp
             )
+    # the L2 term of the weight gradients: + alpha / sum(w) * coefs[l]
+    if alpha and grad_coefs is not None:
+        _add_l2_gradient(params, workspace, alpha / weight_sum)
     return value, grad_coefs, grad_intercepts
+
+
+def _squared_weights(params):
+    """``sum_l ||coefs[l]||^2``: one dot product over the flat weight slice."""
+    if params.flat is not None:
+        return float(squared_norm(params.flat[: params.n_coefs], params.xp))
+    return float(sum(squared_norm(w, params.xp) for w in params.coefs))
+
+
+def _add_l2_gradient(params, workspace, scale):
+    """Add ``scale * coefs[l]`` to every weight gradient, in place.
+
+    Packed parameters (training) do it in one operation over the weight
+    slices of the flat parameter and gradient vectors, laid out alike.
+    """
+    xp = params.xp
+    if params.flat is not None:
+        grads = workspace["grads"][: params.n_coefs]
+        term = elementwise(
+            "multiply",
+            params.flat[: params.n_coefs],
+            scale,
+            out=workspace["scratch"],
+            xp=xp,
+        )
+        store(grads, elementwise("add", grads, term, out=grads, xp=xp))
+        return
+    for grad, weights, scratch in zip(
+        workspace["grad_coefs"], params.coefs, workspace["scratch_coefs"]
+    ):
+        grad += elementwise("multiply", weights, scale, out=scratch, xp=xp)
 
 
 #: Predictions go through dense X in blocks of this many rows.
@@ -438,9 +466,7 @@ def predict_output(
                 stop = min(start + block_rows, X.shape[0])
                 output[start:stop, ...] = outputs(X[start:stop, ...])
     # outputs are bounded, so a finite sum means no NaN: one reduction
-    if not math.isfinite(float(sum_all(output, xp))) and bool(
-        xp.any(xp.isnan(output))
-    ):
+    if not math.isfinite(float(sum_all(output, xp))) and bool(xp.any(xp.isnan(output))):
         raise ValueError(
             f"X has values so large that the network's products overflow "
             f"in {output.dtype}; scale the features (e.g. with StandardScaler)."

@@ -177,9 +177,14 @@ class Parameters:
         return self.intercepts if self.fit_intercept else None
 
     @property
+    def n_coefs(self):
+        """The number of weights: the length of the flat vector's weight slice."""
+        return sum(size(c) for c in self.coefs)
+
+    @property
     def n_trained(self):
         """The number of trained parameters: the weights, and biases if used."""
-        n = sum(size(c) for c in self.coefs)
+        n = self.n_coefs
         if self.fit_intercept:
             n += sum(size(b) for b in self.intercepts)
         return n

@@ -133,9 +133,14 @@ def make_step(path, params, objective, optimizer, batch_size):
     rank_one = path == "rank_one"
     trained, grads = params.trained, workspace["grads"][: params.n_trained]
 
+    # the buffers sliced to a batch's rows, kept for the next batch of as many
+    views = {}
+
     def mini_batch(X_batch, y_batch, weight_batch):
         n_rows = weight_batch.shape[0]
-        ws = workspace_rows(workspace, n_rows)
+        ws = views.get(n_rows)
+        if ws is None:
+            ws = views.setdefault(n_rows, workspace_rows(workspace, n_rows))
         activations = forward(
             params, X_batch, objective.out_activation, ws["activations"]
         )

@@ -724,3 +724,24 @@ def test_sgd_rank_one_step_float32():
     sgd_rank_one_step([weights], None, [row], [delta], 0.1, 0.0)
     assert weights.dtype == np.float32
     np.testing.assert_allclose(weights, expected, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_packed_parameters_give_the_same_objective_and_gradients(fit_intercept):
+    """The L2 term over the flat vector (training) equals the per-layer one."""
+    problem = make_problem("log_loss", "multiclass", (4, 3), fit_intercept, True)
+    loose = params_of(problem)
+    packed = Parameters.packed(
+        loose.coefs, loose.intercepts, loose.fit_intercept, xp=np
+    )
+    objective = Objective("log_loss", "softmax", alpha=0.3)
+    results = []
+    for params in (loose, packed):
+        activations = forward(params, problem["X"], "softmax")
+        value, grad_coefs, grad_intercepts = backward(
+            params, objective, problem["y"], activations, problem["sample_weight"]
+        )
+        results.append((value, [g.copy() for g in grad_coefs], grad_intercepts))
+    assert results[0][0] == pytest.approx(results[1][0], rel=1e-14)
+    for got, want in zip(results[1][1], results[0][1]):
+        np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-16)
