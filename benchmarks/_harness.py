@@ -30,7 +30,16 @@ from threadpoolctl import threadpool_limits
 
 from sklearn_sigmoid_mlp import SigmoidMLPClassifier
 
-SECTIONS = ("train", "gemm", "predict", "notebook", "memory", "accuracy", "time")
+SECTIONS = (
+    "train",
+    "gemm",
+    "predict",
+    "latency",
+    "notebook",
+    "memory",
+    "accuracy",
+    "time",
+)
 
 
 HIDDEN_LAYER_SIZES = (128, 64)

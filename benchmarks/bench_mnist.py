@@ -11,6 +11,9 @@ the harness of ``_harness.py``:
     The machine's matrix-product throughput for one epoch of this network.
 ``predict`` (``bench_predict.py``)
     ``predict_proba`` on MNIST's 10,000 test rows against scikit-learn.
+``latency`` (``bench_latency.py``)
+    ``predict_proba`` and ``predict`` on 1, 10 and 100 rows per call against
+    scikit-learn (and ONNX Runtime when installed).
 ``notebook`` (``bench_notebook.py``)
     ``NOTEBOOK_PARAMS`` against the notebook's own per-sample loop.
 ``memory`` (``bench_memory.py``)
@@ -28,6 +31,7 @@ Run ``python benchmarks/bench_mnist.py --help`` for the options; see
 from _harness import run_sections
 from bench_accuracy import section_accuracy
 from bench_gemm import section_gemm
+from bench_latency import section_latency
 from bench_memory import section_memory
 from bench_notebook import section_notebook
 from bench_predict import section_predict
@@ -38,6 +42,7 @@ RUNNERS = {
     "train": section_train,
     "gemm": section_gemm,
     "predict": section_predict,
+    "latency": section_latency,
     "notebook": section_notebook,
     "memory": section_memory,
     "accuracy": section_accuracy,
