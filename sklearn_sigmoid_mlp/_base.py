@@ -227,15 +227,12 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         X_val = _validation.check_X_val(
             X_val,
             n_features=self.n_features_in_,
+            feature_names=getattr(self, "feature_names_in_", None),
             dtypes=float_dtypes(xp, device),
             dtype=dtype,
             xp=xp,
             device=device,
             estimator_name=type(self).__name__,
-            # feature names are checked against those of X, as for predict
-            check_feature_names=lambda given: validate_data(
-                self, given, skip_check_array=True, reset=False
-            ),
         )
         labels, y, weight = targets.validation(
             asnumpy(y_val),

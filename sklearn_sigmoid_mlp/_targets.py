@@ -21,8 +21,11 @@ predictions decoded from them, but for labels that namespace cannot hold
 (strings, objects, unsigned integers), which come back as NumPy arrays.
 """
 
+import warnings
+
 import numpy as np
 import scipy.sparse as sp
+from sklearn.exceptions import DataConversionWarning
 from sklearn.metrics import accuracy_score
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import (
@@ -38,6 +41,7 @@ from sklearn.utils.validation import (
 )
 
 from ._array_api import asnumpy, from_numpy, model_namespace
+from ._warnings import user_stacklevel
 from ._xp import astype, is_numpy
 
 #: the estimator whose targets these are, as messages name it
@@ -46,27 +50,40 @@ SINGLE_LABEL = "single"
 MULTILABEL = "multilabel-indicator"
 
 
-def check_targets(y, estimator_name):
+def check_targets(y, estimator_name, input_name="y"):
     """Check that ``y`` holds classification targets; say which kind.
 
     Returns ``y`` (a 1-D array, or a dense 2-D indicator matrix) and whether
-    it is a multilabel indicator matrix.
+    it is a multilabel indicator matrix. Messages name ``input_name`` (``"y"``,
+    or ``"y_val"`` for the validation targets).
     """
     if y.ndim == 2 and y.shape[1] == 1:
-        y = column_or_1d(y, warn=True)
+        # column_or_1d's warning, naming the argument it is about
+        warnings.warn(
+            f"A column-vector {input_name} was passed when a 1d array was "
+            f"expected. Please change the shape of {input_name} to "
+            "(n_samples, ), for example using ravel().",
+            DataConversionWarning,
+            stacklevel=user_stacklevel(),
+        )
+        y = column_or_1d(y)
     try:
         check_classification_targets(y)
         target_type = type_of_target(y)
     except TypeError as error:
         # numpy sorts the labels to find them: mixed types fail to compare
         raise ValueError(
-            "y has labels of mixed types that cannot be sorted together, "
-            f"such as strings and numbers ({error})."
+            f"{input_name} has labels of mixed types that cannot be sorted "
+            f"together, such as strings and numbers ({error})."
         ) from error
+    except ValueError as error:
+        if input_name == "y":
+            raise  # scikit-learn's "Unknown label type: ...", as it words it
+        raise ValueError(f"Invalid {input_name}: {error}") from error
     if target_type not in ("binary", "multiclass", MULTILABEL):
         raise ValueError(
             f"{estimator_name} supports binary, multiclass and "
-            f"multilabel-indicator targets, got {target_type!r}."
+            f"multilabel-indicator targets, got {target_type!r} for {input_name}."
         )
     if sp.issparse(y):
         y = y.toarray()
@@ -433,7 +450,7 @@ class ClassTargets:
             estimator=ESTIMATOR_NAME,
         )
         check_consistent_length(np.empty((n_rows, 0)), y_val)
-        labels, multilabel = check_targets(y_val, ESTIMATOR_NAME)
+        labels, multilabel = check_targets(y_val, ESTIMATOR_NAME, "y_val")
         if multilabel != self.multilabel:
             raise ValueError(
                 f"y_val is {'' if multilabel else 'not '}a multilabel indicator "
