@@ -350,7 +350,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
 
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Class labels (binary or multiclass, of any type) or a multilabel
-            indicator matrix.
+            indicator matrix. Labels of a single class are fitted, as by
+            ``MLPClassifier``: the model predicts that class.
 
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative sample weights; None means all ones. Integer weights
@@ -533,7 +534,9 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         proba : ndarray of shape (n_samples, n_classes) or (n_samples, n_labels)
             Class probabilities in the order of ``classes_`` (rows sum to one),
             or, for multilabel models, each label's probability. Float32
-            models give float32 probabilities.
+            models give float32 probabilities. A model of one class gives one
+            column of ones (``MLPClassifier`` gives two columns,
+            ``[1 - p, p]``).
 
         Examples
         --------

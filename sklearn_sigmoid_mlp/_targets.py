@@ -42,7 +42,7 @@ from sklearn.utils.validation import (
 
 from ._array_api import asnumpy, from_numpy, model_namespace
 from ._warnings import user_stacklevel
-from ._xp import astype, is_numpy
+from ._xp import astype, is_numpy, zeros
 
 #: the estimator whose targets these are, as messages name it
 ESTIMATOR_NAME = "SigmoidMLPClassifier"
@@ -137,15 +137,9 @@ def encode(y, classes, multilabel, dtype):
                 f"{len(classes)} labels."
             )
         return np.asarray(y, dtype=dtype), None
-    if len(classes) < 2:
-        found = (
-            f"only one class: {format_labels(classes[:1])}"
-            if len(classes)
-            else "no class at all (classes is empty)"
-        )
+    if not len(classes):
         raise ValueError(
-            f"The classifier needs samples of at least 2 classes, but the data "
-            f"contains {found}."
+            "The classifier needs at least one class, but classes is empty."
         )
     unknown = np.setdiff1d(unique_labels(y), classes)
     if unknown.size:
@@ -154,6 +148,9 @@ def encode(y, classes, multilabel, dtype):
             f"classes={format_labels(classes)}."
         )
     label_index = np.searchsorted(classes, y)
+    if len(classes) == 1:
+        # one output of zeros, as MLPClassifier's LabelBinarizer encodes one class
+        return np.zeros((len(y), 1), dtype=dtype), label_index
     if len(classes) == 2:
         return (label_index == 1).astype(dtype)[:, np.newaxis], label_index
     encoded = np.zeros((len(y), len(classes)), dtype=dtype)
@@ -177,7 +174,11 @@ def decode(output, classes, multilabel):
     integers = int if is_numpy(xp) else xp.int64
     if multilabel:
         return astype(output > 0.5, integers, xp)
-    if output.shape[1] == 1:
+    if len(classes) == 1:
+        # a model of one class predicts it, whatever its output
+        device = None if is_numpy(xp) else output.device
+        index = zeros(output.shape[0], integers, xp, device)
+    elif output.shape[1] == 1:
         index = astype(output[:, 0] > 0.5, integers, xp)
     else:
         index = xp.argmax(output, axis=1)
@@ -188,16 +189,20 @@ def decode(output, classes, multilabel):
     return xp.take(from_numpy(classes, xp, output.device), index, axis=0)
 
 
-def probabilities(output, multilabel, out_activation):
+def probabilities(output, multilabel, out_activation, n_classes):
     """``predict_proba`` from the network's outputs (``output`` is reused).
 
     Binary models give ``[1 - p, p]``; independent logistic outputs of a
     multiclass model (the squared error) are normalised to sum to one, a row of
     zeros becoming uniform; softmax and multilabel outputs are returned as
-    they are.
+    they are. A model of one class gives one column of ones (its only class
+    is certain), where ``MLPClassifier`` gives two columns.
     """
     xp = model_namespace(output)
     if multilabel:
+        return output
+    if n_classes == 1:
+        output[...] = 1
         return output
     if output.shape[1] == 1:
         if is_numpy(xp):
@@ -382,7 +387,7 @@ class ClassTargets:
 
     @property
     def n_outputs(self):
-        """Output units: one for a binary target, else one per class or label."""
+        """Output units: one for one or two classes, else one per class or label."""
         if not self.multilabel and len(self.classes) == 2:
             return 1
         return len(self.classes)
@@ -397,7 +402,9 @@ class ClassTargets:
 
     def probabilities(self, output):
         """``predict_proba`` from the outputs (:func:`probabilities`)."""
-        return probabilities(output, self.multilabel, self.out_activation)
+        return probabilities(
+            output, self.multilabel, self.out_activation, len(self.classes)
+        )
 
     def weights(self, sample_weight, n_samples, dtype, label_index, counts=None):
         """Checked sample weights times the class weights: a new array.
