@@ -550,6 +550,7 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         }
         if self.solver != "lbfgs":
             attributes["loss_curve_"] = self.loss_curve_ + losses
+            attributes["t_"] = record.samples_seen
         if record.validation_scores:
             scores = getattr(self, "validation_scores_", None) or []
             losses = getattr(self, "validation_loss_curve_", None)

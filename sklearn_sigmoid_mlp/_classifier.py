@@ -452,7 +452,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         subtasks are its epochs (at most ``max_iter``; one for
         :meth:`partial_fit`), named ``"epoch"``. The hooks of an epoch get
         the training rows (those not held out by early stopping) and a model
-        as fitted after the epoch. With validation data (``X_val``, or the
+        as fitted when the epoch begins (``on_fit_task_begin``) or after it
+        (``on_fit_task_end``). With validation data (``X_val``, or the
         rows early stopping holds out), each epoch is followed by a task
         named ``"validation"`` whose hooks get the validation rows: a
         :class:`~sklearn.callback.ScoringMonitor` then records a score per
