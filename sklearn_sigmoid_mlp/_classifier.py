@@ -67,7 +67,12 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         solvers: ``"cosine"`` decays it from ``learning_rate_init`` to 0 along
         half a cosine over the ``max_iter`` epochs of each :meth:`fit` (over
         the first ``max_iter`` calls of :meth:`partial_fit`), one step per
-        epoch. ``"constant"`` keeps it.
+        epoch. A fit that runs all ``max_iter`` epochs ends the schedule as
+        planned: ``stop_reason_`` is ``"max_iter"``, without a
+        :class:`~sklearn.exceptions.ConvergenceWarning`. After the end the
+        rate is 0: :meth:`partial_fit` learns nothing and warns (set
+        ``learning_rate="constant"``, or call :meth:`fit` for a new cosine).
+        ``"constant"`` keeps it.
 
     learning_rate_init : float, default=0.001
         The initial learning rate (the step size of Adam).
@@ -79,7 +84,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         Maximum number of epochs of one call to :meth:`fit` (a warm-started
         call gets the whole budget again). A call that runs out of it warns
         with a :class:`~sklearn.exceptions.ConvergenceWarning`, also when
-        ``n_iter_no_change=np.inf``.
+        ``n_iter_no_change=np.inf``, but with ``learning_rate="cosine"``,
+        whose schedule is planned to end there.
 
     shuffle : bool, default=True
         Whether to shuffle the samples at each epoch.
