@@ -419,6 +419,28 @@ class Cosine(Schedule):
         )
 
     def ended(self, state):
+        """Whether its last epoch has run: the rate is 0 from then on.
+
+        Parameters
+        ----------
+        state : dict
+            The optimizer's state, which holds the schedule's position.
+
+        Returns
+        -------
+        ended : bool
+            True once ``"cosine_epochs"`` epochs have ended.
+
+        Examples
+        --------
+        >>> from sklearn_sigmoid_mlp._optimizers import Cosine
+        >>> cosine, state = Cosine(), {"learning_rate_init": 0.1}
+        >>> cosine.start(state, incremental=False, max_iter=2)
+        >>> for _ in range(2):
+        ...     cosine.iteration_ends(state, samples_seen=0)
+        >>> cosine.ended(state), state["learning_rate"]
+        (True, 0.0)
+        """
         return state["cosine_epoch"] >= state["cosine_epochs"]
 
     def iteration_ends(self, state, samples_seen):
