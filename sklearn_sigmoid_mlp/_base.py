@@ -63,7 +63,7 @@ from ._training import (
     Trainer,
     TrainingData,
 )
-from ._warnings import warn_lbfgs, warn_on_stop
+from ._warnings import warn_lbfgs, warn_on_stop, warn_schedule_ended
 from ._xp import astype, copy, is_numpy, squared_norm, sum_all
 
 #: Whether predictions take the fast path for plain NumPy rows (see
@@ -232,15 +232,12 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         X_val = _validation.check_X_val(
             X_val,
             n_features=self.n_features_in_,
+            feature_names=getattr(self, "feature_names_in_", None),
             dtypes=float_dtypes(xp, device),
             dtype=dtype,
             xp=xp,
             device=device,
             estimator_name=type(self).__name__,
-            # feature names are checked against those of X, as for predict
-            check_feature_names=lambda given: validate_data(
-                self, given, skip_check_array=True, reset=False
-            ),
         )
         labels, y, weight = targets.validation(
             asnumpy(y_val),
@@ -386,7 +383,9 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
                 shuffle=self.shuffle,
                 scorer=scorer,
             )
-            self._record(result, validation is not None, incremental)
+            self._record(
+                result, validation is not None, incremental, optimizer.schedule_ended()
+            )
         else:
             fun = self._flat_objective(params, objective, data)
             start = params.snapshot()
@@ -415,6 +414,9 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         settings = {name: getattr(self, name) for name in OPTIMIZER_SETTINGS}
         optimizer = make_optimizer(self._optimizer_state, settings, xp=params.xp)
         optimizer.start(incremental, self.max_iter)
+        if incremental and optimizer.schedule_ended():
+            # partial_fit after the last epoch of a cosine: its rate is 0
+            warn_schedule_ended(self._optimizer_state["cosine_epochs"])
         return optimizer
 
     def _flat_objective(self, params, objective, data):
@@ -468,12 +470,13 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             rules.append(TimeBudget(self.max_time))
         return rules
 
-    def _record(self, result, has_validation, incremental):
+    def _record(self, result, has_validation, incremental, schedule_ended=False):
         """Turn what the training engine did into fitted attributes and warnings.
 
         As in ``MLPClassifier``, ``n_iter_`` counts the epochs of this call
         (one for ``partial_fit``); ``loss_curve_`` and ``t_`` keep the whole
-        history.
+        history. A call that ran out of ``max_iter`` warns, but where its
+        learning-rate schedule ended with it (``schedule_ended``), as planned.
         """
         if result.stop_reason == "diverged" and not result.epoch_losses:
             # the weights and optimizer state are back where the call started
@@ -499,7 +502,7 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         self.stop_reason_ = result.stop_reason or (
             "partial_fit" if incremental else "max_iter"
         )
-        self._warn_on_stop()
+        self._warn_on_stop(schedule_ended)
 
     def _record_lbfgs(self, result, has_validation, params, start):
         """The fitted attributes of ``solver="lbfgs"``, as ``MLPClassifier``'s:
@@ -558,6 +561,7 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         }
         if self.solver != "lbfgs":
             attributes["loss_curve_"] = self.loss_curve_ + losses
+            attributes["t_"] = record.samples_seen
         if record.validation_scores:
             scores = getattr(self, "validation_scores_", None) or []
             losses = getattr(self, "validation_loss_curve_", None)
@@ -566,8 +570,10 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             attributes["validation_loss_curve_"] = losses + record.validation_losses
         return attributes
 
-    def _warn_on_stop(self):
-        warn_on_stop(self.stop_reason_, self.max_iter, self.early_stopping)
+    def _warn_on_stop(self, schedule_ended=False):
+        warn_on_stop(
+            self.stop_reason_, self.max_iter, self.early_stopping, schedule_ended
+        )
 
     # -------------------------------------------------------------- predict
 

@@ -10,10 +10,11 @@ own iterative estimators do:
 - one leaf task per epoch, named ``"epoch"``: its ``on_fit_task_begin`` before
   the epoch, its ``on_fit_task_end`` after it, with the training data and a
   model as fitted at that point (:class:`EpochCallbacks`, a rule of the
-  training engine);
+  training engine): the model as it was when the epoch began (as
+  ``LogisticRegression`` gives its iterations'), and as the epoch left it;
 - with validation data (``X_val`` or the rows ``early_stopping`` holds
   out), one more leaf task after each epoch, named ``"validation"``, whose
-  hooks get the validation data instead: a
+  hooks get the validation data instead, and the model of the epoch's end: a
   :class:`~sklearn.callback.ScoringMonitor` thus records one score per epoch
   on each, told apart by the task name.
 
@@ -127,7 +128,7 @@ class EpochCallbacks(Rule):
         ``fitted_attributes(record)``: the fitted attributes of a model
         stopped now, given this call's record so far (a
         :class:`~._training.TrainingResult`); called only when a callback
-        asks for the fitted model.
+        asks for the fitted model, at the beginning of a task or at its end.
     task_name : str, default="epoch"
         The name of the tasks of the training data: ``"epoch"``, or
         ``"iteration"`` for the L-BFGS iterations of ``solver="lbfgs"``.
@@ -147,38 +148,47 @@ class EpochCallbacks(Rule):
         self.fitted_attributes = fitted_attributes
         self.open_task = None
 
-    def _task(self, name, data):
+    def _model_now(self, result):
+        """The fitted attributes of the model as it is now, when asked for
+        (copies: training goes on in place, and in the same lists)."""
+        record = TrainingResult(
+            samples_seen=result.samples_seen,
+            epoch_losses=list(result.epoch_losses),
+            validation_scores=list(result.validation_scores),
+            validation_losses=list(result.validation_losses),
+        )
+        return lambda: self.fitted_attributes(record)
+
+    def _task(self, name, data, result):
         X, y, metadata = data
         task = self.context.subcontext(task_name=name)
         task.call_on_fit_task_begin(
-            estimator=self.estimator, X=X, y=y, metadata=metadata
+            estimator=self.estimator,
+            X=X,
+            y=y,
+            metadata=metadata,
+            reconstruction_attributes=self._model_now(result),
         )
         return task
 
     def _end(self, task, data, result):
         X, y, metadata = data
-        # the record as it is now: training goes on in the same lists
-        record = TrainingResult(
-            epoch_losses=list(result.epoch_losses),
-            validation_scores=list(result.validation_scores),
-            validation_losses=list(result.validation_losses),
-        )
         return task.call_on_fit_task_end(
             estimator=self.estimator,
             X=X,
             y=y,
             metadata=metadata,
-            reconstruction_attributes=lambda: self.fitted_attributes(record),
+            reconstruction_attributes=self._model_now(result),
         )
 
     def before_epoch(self, result):
-        self.open_task = self._task(self.task_name, self.training)
+        self.open_task = self._task(self.task_name, self.training, result)
 
     def after_epoch(self, result):
         task, self.open_task = self.open_task, None
         stop = self._end(task, self.training, result)
         if self.validation is not None:
-            task = self._task(VALIDATION_TASK, self.validation)
+            task = self._task(VALIDATION_TASK, self.validation, result)
             stop = self._end(task, self.validation, result) or stop
         return "callback" if stop else None
 

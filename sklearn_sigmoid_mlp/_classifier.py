@@ -72,7 +72,12 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         solvers: ``"cosine"`` decays it from ``learning_rate_init`` to 0 along
         half a cosine over the ``max_iter`` epochs of each :meth:`fit` (over
         the first ``max_iter`` calls of :meth:`partial_fit`), one step per
-        epoch. ``"constant"`` keeps it.
+        epoch. A fit that runs all ``max_iter`` epochs ends the schedule as
+        planned: ``stop_reason_`` is ``"max_iter"``, without a
+        :class:`~sklearn.exceptions.ConvergenceWarning`. After the end the
+        rate is 0: :meth:`partial_fit` learns nothing and warns (set
+        ``learning_rate="constant"``, or call :meth:`fit` for a new cosine).
+        ``"constant"`` keeps it.
 
     learning_rate_init : float, default=0.001
         The initial learning rate (the step size of Adam).
@@ -85,7 +90,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         call gets the whole budget again); of L-BFGS iterations with
         ``solver="lbfgs"``. A call that runs out of it warns with a
         :class:`~sklearn.exceptions.ConvergenceWarning`, also when
-        ``n_iter_no_change=np.inf``.
+        ``n_iter_no_change=np.inf``, but with ``learning_rate="cosine"``,
+        whose schedule is planned to end there.
 
     shuffle : bool, default=True
         Whether to shuffle the samples at each epoch.
@@ -365,7 +371,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
 
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Class labels (binary or multiclass, of any type) or a multilabel
-            indicator matrix.
+            indicator matrix. Labels of a single class are fitted, as by
+            ``MLPClassifier``: the model predicts that class.
 
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative sample weights; None means all ones. Integer weights
@@ -466,7 +473,8 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         subtasks are its epochs (at most ``max_iter``; one for
         :meth:`partial_fit`), named ``"epoch"``. The hooks of an epoch get
         the training rows (those not held out by early stopping) and a model
-        as fitted after the epoch. With validation data (``X_val``, or the
+        as fitted when the epoch begins (``on_fit_task_begin``) or after it
+        (``on_fit_task_end``). With validation data (``X_val``, or the
         rows early stopping holds out), each epoch is followed by a task
         named ``"validation"`` whose hooks get the validation rows: a
         :class:`~sklearn.callback.ScoringMonitor` then records a score per
@@ -548,7 +556,9 @@ class SigmoidMLPClassifier(ClassifierMixin, BaseSigmoidMLP):
         proba : ndarray of shape (n_samples, n_classes) or (n_samples, n_labels)
             Class probabilities in the order of ``classes_`` (rows sum to one),
             or, for multilabel models, each label's probability. Float32
-            models give float32 probabilities.
+            models give float32 probabilities. A model of one class gives one
+            column of ones (``MLPClassifier`` gives two columns,
+            ``[1 - p, p]``).
 
         Examples
         --------

@@ -360,6 +360,10 @@ class Schedule:
         """The monitored value stopped improving: whether to stop training."""
         return True
 
+    def ended(self, state):
+        """Whether the schedule has run its course (its rate is final)."""
+        return False
+
 
 class Constant(Schedule):
     """The rate stays ``learning_rate_init``."""
@@ -399,15 +403,45 @@ class Cosine(Schedule):
     """Half a cosine from ``learning_rate_init`` to 0 over ``max_iter`` epochs.
 
     Each :meth:`start` of a ``fit`` starts it again; ``partial_fit`` starts
-    it on its first call and then goes on along it, one epoch per call. Its
-    position is kept in the state (``"cosine_epoch"``, ``"cosine_epochs"``).
+    it on its first call and then goes on along it, one epoch per call, at
+    the rate of its position (of a ``learning_rate_init`` set since, too).
+    Its position is kept in the state (``"cosine_epoch"``,
+    ``"cosine_epochs"``). After its last epoch it has :meth:`ended`: the rate
+    is 0 from then on.
     """
 
     def start(self, state, incremental, max_iter):
         if not incremental or "cosine_epochs" not in state:
             state["cosine_epoch"] = 0
             state["cosine_epochs"] = int(max_iter)
-            state["learning_rate"] = state["learning_rate_init"]
+        state["learning_rate"] = cosine_rate(
+            state["learning_rate_init"], state["cosine_epoch"], state["cosine_epochs"]
+        )
+
+    def ended(self, state):
+        """Whether its last epoch has run: the rate is 0 from then on.
+
+        Parameters
+        ----------
+        state : dict
+            The optimizer's state, which holds the schedule's position.
+
+        Returns
+        -------
+        ended : bool
+            True once ``"cosine_epochs"`` epochs have ended.
+
+        Examples
+        --------
+        >>> from sklearn_sigmoid_mlp._optimizers import Cosine
+        >>> cosine, state = Cosine(), {"learning_rate_init": 0.1}
+        >>> cosine.start(state, incremental=False, max_iter=2)
+        >>> for _ in range(2):
+        ...     cosine.iteration_ends(state, samples_seen=0)
+        >>> cosine.ended(state), state["learning_rate"]
+        (True, 0.0)
+        """
+        return state["cosine_epoch"] >= state["cosine_epochs"]
 
     def iteration_ends(self, state, samples_seen):
         state["cosine_epoch"] += 1
@@ -489,6 +523,10 @@ class Optimizer:
     def trigger_stopping(self):
         """The monitored value stopped improving: whether training should stop."""
         return self.schedule.on_plateau(self.state)
+
+    def schedule_ended(self):
+        """Whether the schedule has run its course (see :meth:`Schedule.ended`)."""
+        return self.schedule.ended(self.state)
 
 
 class SGD(Optimizer):

@@ -21,8 +21,11 @@ predictions decoded from them, but for labels that namespace cannot hold
 (strings, objects, unsigned integers), which come back as NumPy arrays.
 """
 
+import warnings
+
 import numpy as np
 import scipy.sparse as sp
+from sklearn.exceptions import DataConversionWarning
 from sklearn.metrics import accuracy_score
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import (
@@ -38,7 +41,8 @@ from sklearn.utils.validation import (
 )
 
 from ._array_api import asnumpy, from_numpy, model_namespace
-from ._xp import astype, is_numpy
+from ._warnings import user_stacklevel
+from ._xp import astype, is_numpy, zeros
 
 #: the estimator whose targets these are, as messages name it
 ESTIMATOR_NAME = "SigmoidMLPClassifier"
@@ -46,27 +50,40 @@ SINGLE_LABEL = "single"
 MULTILABEL = "multilabel-indicator"
 
 
-def check_targets(y, estimator_name):
+def check_targets(y, estimator_name, input_name="y"):
     """Check that ``y`` holds classification targets; say which kind.
 
     Returns ``y`` (a 1-D array, or a dense 2-D indicator matrix) and whether
-    it is a multilabel indicator matrix.
+    it is a multilabel indicator matrix. Messages name ``input_name`` (``"y"``,
+    or ``"y_val"`` for the validation targets).
     """
     if y.ndim == 2 and y.shape[1] == 1:
-        y = column_or_1d(y, warn=True)
+        # column_or_1d's warning, naming the argument it is about
+        warnings.warn(
+            f"A column-vector {input_name} was passed when a 1d array was "
+            f"expected. Please change the shape of {input_name} to "
+            "(n_samples, ), for example using ravel().",
+            DataConversionWarning,
+            stacklevel=user_stacklevel(),
+        )
+        y = column_or_1d(y)
     try:
         check_classification_targets(y)
         target_type = type_of_target(y)
     except TypeError as error:
         # numpy sorts the labels to find them: mixed types fail to compare
         raise ValueError(
-            "y has labels of mixed types that cannot be sorted together, "
-            f"such as strings and numbers ({error})."
+            f"{input_name} has labels of mixed types that cannot be sorted "
+            f"together, such as strings and numbers ({error})."
         ) from error
+    except ValueError as error:
+        if input_name == "y":
+            raise  # scikit-learn's "Unknown label type: ...", as it words it
+        raise ValueError(f"Invalid {input_name}: {error}") from error
     if target_type not in ("binary", "multiclass", MULTILABEL):
         raise ValueError(
             f"{estimator_name} supports binary, multiclass and "
-            f"multilabel-indicator targets, got {target_type!r}."
+            f"multilabel-indicator targets, got {target_type!r} for {input_name}."
         )
     if sp.issparse(y):
         y = y.toarray()
@@ -120,15 +137,9 @@ def encode(y, classes, multilabel, dtype):
                 f"{len(classes)} labels."
             )
         return np.asarray(y, dtype=dtype), None
-    if len(classes) < 2:
-        found = (
-            f"only one class: {format_labels(classes[:1])}"
-            if len(classes)
-            else "no class at all (classes is empty)"
-        )
+    if not len(classes):
         raise ValueError(
-            f"The classifier needs samples of at least 2 classes, but the data "
-            f"contains {found}."
+            "The classifier needs at least one class, but classes is empty."
         )
     unknown = np.setdiff1d(unique_labels(y), classes)
     if unknown.size:
@@ -137,6 +148,9 @@ def encode(y, classes, multilabel, dtype):
             f"classes={format_labels(classes)}."
         )
     label_index = np.searchsorted(classes, y)
+    if len(classes) == 1:
+        # one output of zeros, as MLPClassifier's LabelBinarizer encodes one class
+        return np.zeros((len(y), 1), dtype=dtype), label_index
     if len(classes) == 2:
         return (label_index == 1).astype(dtype)[:, np.newaxis], label_index
     encoded = np.zeros((len(y), len(classes)), dtype=dtype)
@@ -160,7 +174,11 @@ def decode(output, classes, multilabel):
     integers = int if is_numpy(xp) else xp.int64
     if multilabel:
         return astype(output > 0.5, integers, xp)
-    if output.shape[1] == 1:
+    if len(classes) == 1:
+        # a model of one class predicts it, whatever its output
+        device = None if is_numpy(xp) else output.device
+        index = zeros(output.shape[0], integers, xp, device)
+    elif output.shape[1] == 1:
         index = astype(output[:, 0] > 0.5, integers, xp)
     else:
         index = xp.argmax(output, axis=1)
@@ -171,16 +189,20 @@ def decode(output, classes, multilabel):
     return xp.take(from_numpy(classes, xp, output.device), index, axis=0)
 
 
-def probabilities(output, multilabel, out_activation):
+def probabilities(output, multilabel, out_activation, n_classes):
     """``predict_proba`` from the network's outputs (``output`` is reused).
 
     Binary models give ``[1 - p, p]``; independent logistic outputs of a
     multiclass model (the squared error) are normalised to sum to one, a row of
     zeros becoming uniform; softmax and multilabel outputs are returned as
-    they are.
+    they are. A model of one class gives one column of ones (its only class
+    is certain), where ``MLPClassifier`` gives two columns.
     """
     xp = model_namespace(output)
     if multilabel:
+        return output
+    if n_classes == 1:
+        output[...] = 1
         return output
     if output.shape[1] == 1:
         if is_numpy(xp):
@@ -365,7 +387,7 @@ class ClassTargets:
 
     @property
     def n_outputs(self):
-        """Output units: one for a binary target, else one per class or label."""
+        """Output units: one for one or two classes, else one per class or label."""
         if not self.multilabel and len(self.classes) == 2:
             return 1
         return len(self.classes)
@@ -380,7 +402,9 @@ class ClassTargets:
 
     def probabilities(self, output):
         """``predict_proba`` from the outputs (:func:`probabilities`)."""
-        return probabilities(output, self.multilabel, self.out_activation)
+        return probabilities(
+            output, self.multilabel, self.out_activation, len(self.classes)
+        )
 
     def weights(self, sample_weight, n_samples, dtype, label_index, counts=None):
         """Checked sample weights times the class weights: a new array.
@@ -433,7 +457,7 @@ class ClassTargets:
             estimator=ESTIMATOR_NAME,
         )
         check_consistent_length(np.empty((n_rows, 0)), y_val)
-        labels, multilabel = check_targets(y_val, ESTIMATOR_NAME)
+        labels, multilabel = check_targets(y_val, ESTIMATOR_NAME, "y_val")
         if multilabel != self.multilabel:
             raise ValueError(
                 f"y_val is {'' if multilabel else 'not '}a multilabel indicator "

@@ -15,14 +15,16 @@ Nothing here reads or writes the estimator: the functions take arrays and
 functions.
 """
 
+import warnings
 from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.model_selection import train_test_split
-from sklearn.utils.validation import check_array
+from sklearn.utils.validation import _get_feature_names, check_array
 
 from ._array_api import asnumpy, from_numpy, library_name, namespace_and_device
+from ._warnings import user_stacklevel
 from ._xp import astype
 
 
@@ -86,7 +88,7 @@ def check_namespace(X_val, xp, device):
 
 
 def check_X_val(
-    X_val, *, n_features, dtypes, dtype, xp, device, estimator_name, check_feature_names
+    X_val, *, n_features, feature_names, dtypes, dtype, xp, device, estimator_name
 ):
     """``X_val`` checked as ``X`` is, in X's dtype; sparse as CSR.
 
@@ -96,6 +98,8 @@ def check_X_val(
         The caller's validation inputs.
     n_features : int
         The number of features of ``X``.
+    feature_names : ndarray of str or None
+        The feature names of ``X`` (``feature_names_in_``), None without.
     dtypes : list of dtype
         The floating dtypes accepted (see ``_array_api.float_dtypes``).
     dtype : dtype
@@ -104,9 +108,6 @@ def check_X_val(
         Those of ``X``.
     estimator_name : str
         The estimator's name, for messages.
-    check_feature_names : callable
-        Called with ``X_val`` as given, to compare its feature names with
-        those of ``X``.
     """
     check_namespace(X_val, xp, device)
     given = X_val
@@ -122,12 +123,88 @@ def check_X_val(
             f"X_val has {X_val.shape[1]} features, but {estimator_name} was "
             f"fitted on X with {n_features} features."
         )
-    check_feature_names(given)
+    check_feature_names(given, feature_names, estimator_name)
     if X_val.dtype != dtype:
         X_val = astype(X_val, dtype, xp)
     if sp.issparse(X_val) and X_val.format != "csr":
         X_val = X_val.tocsr()
     return X_val
+
+
+def check_feature_names(X_val, feature_names, estimator_name):
+    """Compare the feature names of ``X_val`` with those of ``X``.
+
+    As ``predict`` compares those of its ``X`` (scikit-learn's
+    ``validate_data(reset=False)``), in messages that name ``X_val``: a
+    warning when only one of them has feature names, a :class:`ValueError`
+    when the names differ, or come in another order.
+
+    Parameters
+    ----------
+    X_val : {array-like, sparse matrix, dataframe}
+        The caller's validation inputs, as given.
+    feature_names : ndarray of str or None
+        The feature names of ``X``, None without.
+    estimator_name : str
+        The estimator's name, for messages.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from sklearn_sigmoid_mlp._validation import check_feature_names
+    >>> X_val = pd.DataFrame({"a": [0.0], "c": [1.0]})
+    >>> check_feature_names(X_val, np.array(["a", "b"]), "SigmoidMLPClassifier")
+    Traceback (most recent call last):
+    ...
+    ValueError: The feature names of X_val should match those of X, passed to fit.
+    Feature names of X_val not in X:
+    - c
+    Feature names of X missing from X_val:
+    - b
+    """
+    try:
+        names = _get_feature_names(X_val)
+    except TypeError as error:
+        raise TypeError(f"X_val: {error}") from error
+    if names is None and feature_names is None:
+        return
+    if feature_names is None:
+        warnings.warn(
+            f"X_val has feature names, but {estimator_name} was fitted on an X "
+            "without feature names",
+            UserWarning,
+            stacklevel=user_stacklevel(),
+        )
+        return
+    if names is None:
+        warnings.warn(
+            f"X_val does not have valid feature names, but {estimator_name} was "
+            "fitted on an X with feature names",
+            UserWarning,
+            stacklevel=user_stacklevel(),
+        )
+        return
+    if len(names) == len(feature_names) and np.all(names == feature_names):
+        return
+    message = "The feature names of X_val should match those of X, passed to fit.\n"
+    unexpected = sorted(set(names) - set(feature_names))
+    missing = sorted(set(feature_names) - set(names))
+    if unexpected:
+        message += "Feature names of X_val not in X:\n" + _listed(unexpected)
+    if missing:
+        message += "Feature names of X missing from X_val:\n" + _listed(missing)
+    if not unexpected and not missing:
+        message += "Feature names of X_val must be in the order of those of X.\n"
+    raise ValueError(message)
+
+
+def _listed(names, at_most=5):
+    """One ``- name`` line per name, the first ``at_most`` of them."""
+    lines = [f"- {name}\n" for name in names[:at_most]]
+    if len(names) > at_most:
+        lines.append("- ...\n")
+    return "".join(lines)
 
 
 def validation_set(X_val, labels, y, sample_weight, sample_weight_val, xp, device):

@@ -29,9 +29,14 @@ def user_stacklevel():
     return level
 
 
-def warn_on_stop(reason, max_iter, early_stopping):
-    """The warning that goes with a stop reason, pointed at the caller's line."""
-    if reason == "max_iter":
+def warn_on_stop(reason, max_iter, early_stopping, schedule_ended=False):
+    """The warning that goes with a stop reason, pointed at the caller's line.
+
+    A call that ran its ``max_iter`` epochs warns that it did not converge,
+    as ``MLPClassifier`` does, unless its learning-rate schedule ended with
+    them (``schedule_ended``: ``"cosine"``, whose rate is then 0), as planned.
+    """
+    if reason == "max_iter" and not schedule_ended:
         warnings.warn(
             f"Stochastic Optimizer: Maximum iterations ({max_iter}) "
             "reached and the optimization hasn't converged yet.",
@@ -54,6 +59,20 @@ def warn_on_stop(reason, max_iter, early_stopping):
             UserWarning,
             stacklevel=user_stacklevel(),
         )
+
+
+def warn_schedule_ended(n_epochs):
+    """``partial_fit`` goes on after the cosine schedule ended: it cannot learn."""
+    warnings.warn(
+        f"The cosine learning-rate schedule has ended: it ran its {n_epochs} "
+        "epochs (max_iter when it began) and its learning rate is now 0, so "
+        "this partial_fit call learns nothing from X and y. To train on, set "
+        "learning_rate='constant' (partial_fit then trains at "
+        "learning_rate_init), or call fit, which runs a new cosine over "
+        "max_iter epochs (from the current weights with warm_start=True).",
+        UserWarning,
+        stacklevel=user_stacklevel(),
+    )
 
 
 def warn_lbfgs(solution, n_iter, max_iter):

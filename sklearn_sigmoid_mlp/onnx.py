@@ -14,7 +14,8 @@ the output layout of the loss). The graph is the forward pass of the user
 guide: per layer a ``MatMul``, an ``Add`` when there are intercepts and a
 ``Sigmoid`` for hidden layers; then ``Softmax`` (multiclass log-loss) or
 ``Sigmoid``; then what :meth:`~SigmoidMLPClassifier.predict_proba` does with
-the outputs: ``[1 - p, p]`` for binary targets, the normalisation of
+the outputs: ``[1 - p, p]`` for binary targets (a column of ones for a
+single class), the normalisation of
 ``loss="squared_error"``'s independent sigmoids (a row of zeros becoming
 uniform), the probabilities as they are for multilabel targets. Labels are
 the original classes (integers or strings; multilabel models give 0/1 per
@@ -308,7 +309,11 @@ def _converter(scope, operator, container):
         above = graph.node("Greater", [output, graph.constant(0.5)])
         graph.node("Cast", [above], label_name, to=onnx_proto.TensorProto.INT64)
         return
-    if model.n_outputs_ == 1:
+    if len(model.classes_) == 1:
+        # one class: a column of ones, as predict_proba gives (output * 0 + 1)
+        nothing = graph.node("Mul", [output, graph.constant(0.0)])
+        proba = graph.node("Add", [nothing, graph.constant(1.0)])
+    elif model.n_outputs_ == 1:
         negative = graph.node("Sub", [graph.constant(1.0), output])
         proba = graph.node("Concat", [negative, output], axis=1)
     elif model.out_activation_ == "logistic":

@@ -238,6 +238,24 @@ def test_binary_multilabel_and_string_labels(library, device, dispatch):
 
 
 @needs_dispatch
+@pytest.mark.parametrize(("library", "device"), NAMESPACES, ids=NAMESPACE_IDS)
+def test_one_class_in_the_namespace(library, device, dispatch):
+    """A model of one class predicts it, with a column of ones, on the device."""
+    xp, device = namespace(library, device)
+    X, _ = data()
+    X_xp = moved(xp, device, X)
+    clf = fit_quietly(model(), X_xp, moved(xp, device, np.full(len(X), 3)))
+    labels, proba = clf.predict(X_xp), clf.predict_proba(X_xp)
+    assert_in(library, device, labels)
+    assert_in(library, device, proba)
+    np.testing.assert_array_equal(asnumpy(labels), np.full(len(X), 3))
+    np.testing.assert_array_equal(asnumpy(proba), np.ones((len(X), 1)))
+    # string labels stay NumPy
+    clf = fit_quietly(model(), X_xp, np.full(len(X), "only"))
+    assert asnumpy(clf.predict(X_xp)).tolist() == ["only"] * len(X)
+
+
+@needs_dispatch
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize(("library", "device"), NAMESPACES, ids=NAMESPACE_IDS)
 def test_the_same_seed_draws_the_same_initial_weights(library, device, dtype, dispatch):

@@ -116,6 +116,101 @@ def test_fitted_estimator_of_each_epoch_is_that_epoch_s_model(digits_split):
     np.testing.assert_array_equal(last.predict_proba(X), clf.predict_proba(X))
 
 
+class ModelRecorder:
+    """Records the fitted estimator of every hook, at a task's begin and end."""
+
+    def __init__(self):
+        self.models = []  # (hook, task name, fitted estimator)
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context, *, fitted_estimator=None):
+        self.models.append(("begin", context.task_name, fitted_estimator))
+
+    def on_fit_task_end(self, estimator, context, *, fitted_estimator=None):
+        self.models.append(("end", context.task_name, fitted_estimator))
+
+    def of(self, hook, task):
+        return [model for h, t, model in self.models if (h, t) == (hook, task)]
+
+
+def assert_same_weights(first, second):
+    for ours, theirs in zip(
+        [*first.coefs_, *first.intercepts_], [*second.coefs_, *second.intercepts_]
+    ):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_each_epoch_begins_with_the_model_as_it_is_then(digits_split):
+    """on_fit_task_begin's fitted_estimator: the model before the epoch.
+
+    As scikit-learn's LogisticRegression gives at the start of an iteration:
+    the model of epoch k's start is that of a fit of k epochs; the first
+    epoch's is the initial network, ready to predict.
+    """
+    X, _, y, _ = digits_split
+    recorder = ModelRecorder()
+    clf = SigmoidMLPClassifier(max_iter=3, random_state=0).set_callbacks(recorder)
+    quiet_fit(clf, X, y)
+    begins, ends = recorder.of("begin", "epoch"), recorder.of("end", "epoch")
+    assert len(begins) == len(ends) == 3
+    assert recorder.of("begin", "fit") == [None]  # no model before the call
+    first = begins[0]
+    assert first.n_iter_ == 0 and first.loss_curve_ == [] and first.t_ == 0
+    assert first.predict(X).shape == y.shape
+    for k, begin in enumerate(begins[1:], start=1):
+        assert begin.n_iter_ == k and begin.t_ == k * len(X)
+        assert begin.loss_curve_ == clf.loss_curve_[:k]
+        assert_same_weights(begin, ends[k - 1])
+        reference = quiet_fit(SigmoidMLPClassifier(max_iter=k, random_state=0), X, y)
+        assert_same_weights(begin, reference)
+        np.testing.assert_array_equal(
+            begin.predict_proba(X), reference.predict_proba(X)
+        )
+    # copies taken as the epoch began, not views of weights trained on since
+    assert not np.array_equal(first.coefs_[0], ends[0].coefs_[0])
+    assert ends[-1].t_ == clf.t_ == 3 * len(X)
+
+
+def test_a_warm_start_begins_with_the_model_of_the_previous_fit(digits_split):
+    X, X_val, y, y_val = digits_split
+    recorder = ModelRecorder()
+    clf = SigmoidMLPClassifier(max_iter=2, warm_start=True, random_state=0)
+    quiet_fit(clf, X, y)
+    before = [coef.copy() for coef in clf.coefs_]
+    history = list(clf.loss_curve_)
+    quiet_fit(clf.set_callbacks(recorder), X, y, X_val=X_val, y_val=y_val)
+    first = recorder.of("begin", "epoch")[0]
+    for got, want in zip(first.coefs_, before):
+        np.testing.assert_array_equal(got, want)
+    assert first.loss_curve_ == history and first.n_iter_ == 0
+    # each validation task begins and ends with the model of its epoch's end
+    validation = recorder.of("begin", "validation")
+    assert len(validation) == len(recorder.of("end", "validation")) == 2
+    for begin, end, epoch_end in zip(
+        validation, recorder.of("end", "validation"), recorder.of("end", "epoch")
+    ):
+        assert_same_weights(begin, epoch_end)
+        assert_same_weights(end, epoch_end)
+
+
+def test_each_lbfgs_iteration_begins_with_the_last_iterate(digits_split):
+    X, _, y, _ = digits_split
+    recorder = ModelRecorder()
+    clf = SigmoidMLPClassifier(solver="lbfgs", max_iter=4, random_state=0)
+    quiet_fit(clf.set_callbacks(recorder), X, y)
+    begins, ends = recorder.of("begin", "iteration"), recorder.of("end", "iteration")
+    assert len(begins) == len(ends) == clf.n_iter_ == 4
+    assert begins[0].n_iter_ == 0
+    for k in range(1, 4):
+        assert begins[k].n_iter_ == k
+        assert_same_weights(begins[k], ends[k - 1])
+
+
 def test_scoring_monitor_scores_equal_scores_recomputed(digits_split):
     """Training and validation scores per epoch, each equal to its recomputation.
 

@@ -306,11 +306,63 @@ def test_wrong_number_of_features_raises():
         online.partial_fit(X[:, :-1], y)
 
 
-def test_single_class_raises():
-    """A single class is an error that says so."""
-    X, _ = classification_data()
-    with pytest.raises(ValueError, match="class"):
-        SigmoidMLPClassifier(**SMALL).fit(X, np.zeros(len(X), dtype=int))
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
+@pytest.mark.parametrize("label", [7, "only"])
+def test_one_class_is_fitted_and_predicted_as_mlpclassifier_does(solver, label):
+    """y of one class: fit and predict it, with MLPClassifier's one output."""
+    X, _ = classification_data(n_samples=40)
+    y = np.full(len(X), label, dtype=object if isinstance(label, str) else int)
+    params = {"hidden_layer_sizes": (8,), "solver": solver, "max_iter": 5}
+    ours = SigmoidMLPClassifier(**params, random_state=0).fit(X, y)
+    theirs = MLPClassifier(**params, activation="logistic", random_state=0).fit(X, y)
+    for attribute in ("classes_", "n_outputs_", "out_activation_"):
+        np.testing.assert_array_equal(
+            getattr(ours, attribute), getattr(theirs, attribute)
+        )
+    np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
+    np.testing.assert_array_equal(ours.predict(X), y)
+    assert ours.score(X, y) == 1.0
+    # the documented difference: one column, the only class's, certain;
+    # MLPClassifier gives [1 - p, p] for a class it has not got
+    np.testing.assert_array_equal(ours.predict_proba(X), np.ones((len(X), 1)))
+    np.testing.assert_array_equal(ours.predict_log_proba(X), np.zeros((len(X), 1)))
+    assert theirs.predict_proba(X).shape == (len(X), 2)
+
+
+def test_one_class_trains_its_output_towards_zero_as_mlpclassifier():
+    """One class is trained as the negative class of a binary model.
+
+    MLPClassifier's LabelBinarizer encodes one class as a column of zeros: the
+    same network as that of classes [a, b] on rows of class a only.
+    """
+    X, _ = classification_data(n_samples=40)
+    y = np.full(len(X), "a")
+    one = SigmoidMLPClassifier(**SMALL).partial_fit(X, y, classes=["a"])
+    two = SigmoidMLPClassifier(**SMALL).partial_fit(X, y, classes=["a", "b"])
+    for _ in range(3):
+        one.partial_fit(X, y)
+        two.partial_fit(X, y)
+    assert one.n_outputs_ == two.n_outputs_ == 1
+    assert_same_parameters(one, two)
+    assert one.loss_curve_ == two.loss_curve_
+    assert one.loss_curve_[-1] < one.loss_curve_[0]
+    np.testing.assert_array_equal(one.predict_proba(X)[:, 0], 1)
+
+
+def test_one_class_in_partial_fit_and_warm_start_keeps_its_rules():
+    """classes of one element: labels outside it are refused, as are new
+    classes in a warm-started fit; an empty classes is an error."""
+    X, _ = classification_data(n_samples=40)
+    y = np.zeros(len(X), dtype=int)
+    clf = SigmoidMLPClassifier(**SMALL).partial_fit(X, y, classes=[0])
+    with pytest.raises(ValueError, match=r"labels \[1\] that are not in classes=\[0\]"):
+        clf.partial_fit(X, np.ones(len(X), dtype=int))
+    assert clf.predict(X[:1]).tolist() == [0]
+    with pytest.raises(ValueError, match="classes is empty"):
+        SigmoidMLPClassifier(**SMALL).partial_fit(X, y, classes=[])
+    warm = SigmoidMLPClassifier(**SMALL, max_iter=2, warm_start=True).fit(X, y)
+    with pytest.raises(ValueError, match=r"Previously got \[0\], `y` has \[0, 1\]"):
+        warm.fit(X, np.arange(len(X)) % 2)
 
 
 # ----------------------------------------------------------- sample weights

@@ -80,6 +80,7 @@ def cases():
         "multiclass": (SigmoidMLPClassifier(), X_iris, y_iris),
         "multilabel": (SigmoidMLPClassifier(), scaled(X_ml), y_ml),
         "string_labels": (SigmoidMLPClassifier(), X_iris, names[y_iris]),
+        "one_class": (SigmoidMLPClassifier(), X_iris, np.full(len(y_iris), "iris")),
         "no_intercepts": (SigmoidMLPClassifier(**notebook), X_digits / 16, y_digits),
         "squared_error": (
             SigmoidMLPClassifier(loss="squared_error"),

@@ -49,7 +49,7 @@ PROBLEM_WORDS = {
     "no_features": ("feature",),
     "n_features": ("feature",),
     "n_samples": ("samples",),
-    "one_class": ("class",),
+    "no_class": ("class",),
     "label_type": ("label",),
     "nan_y": ("nan",),
     "sample_weight": ("sample_weight", "sample weight"),
@@ -442,12 +442,12 @@ def _draw_class_weight(data, y, y_kind, *, valid=False):
 
 
 def _fit_defects(y, y_kind, y_defects, n_rows):
-    """Defects of y as the targets of a fresh ``fit``."""
-    defects = set(y_defects)
-    single_label = y_kind != "multilabel" and n_rows and not defects
-    if single_label and len(_present_labels(y)) < 2:
-        defects.add("one_class")
-    return defects
+    """Defects of y as the targets of a fresh ``fit``.
+
+    Those of y alone: a y of one class is fitted (and that class predicted),
+    as MLPClassifier fits it.
+    """
+    return set(y_defects)
 
 
 # ------------------------------------------------------------- properties
@@ -563,17 +563,15 @@ def _classes_of_choice(choice, y_kind, space, present):
     if choice == "missing":
         dropped = sorted(present, key=repr)[0] if present else space[0]
         kept = [label for label in space if label != dropped]
-        defects = {"classes"} if dropped in present else set()
-        if len(kept) < 2:
-            defects.add("one_class")
-        return kept, defects
+        return kept, ({"classes"} if dropped in present else set())
     if choice == "other_type":
         other = [0, 1, 2] if y_kind == "str" else ["x", "y", "z"]
         return other, ({"classes"} if present else set())
     if choice == "one":
-        return space[:1], {"one_class"}
+        # one class is fine, as long as y has no other
+        return space[:1], ({"classes"} if present - {space[0]} else set())
     if choice == "empty":
-        return [], {"one_class"}
+        return [], {"no_class"}
     return None, {"classes"}
 
 

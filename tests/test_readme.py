@@ -8,8 +8,9 @@ block that breaks a later one (a callback saved with the model, say) fails
 here.
 
 The blocks need the ``test`` extra (skops, ONNX, Dask) and scikit-learn's
-callbacks (scikit-learn >= 1.9, rich). The README says that its cosine fit
-ends with scikit-learn's ConvergenceWarning; any other warning fails.
+callbacks (scikit-learn >= 1.9, rich). Every warning fails, but the
+ConvergenceWarnings of the grid search's 30-epoch fits: the README says that
+its cosine fit ends as planned, without one.
 """
 
 import re
@@ -54,7 +55,9 @@ def test_readme_python_blocks_run_in_order(tmp_path, monkeypatch, capsys):
         for line, code in python_blocks(README.read_text(encoding="utf-8")):
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
-                warnings.simplefilter("ignore", ConvergenceWarning)
+                if "GridSearchCV(" in code:
+                    # its short fits may run out of max_iter: scored as they are
+                    warnings.simplefilter("ignore", ConvergenceWarning)
                 name = f"README.md, block at line {line}"
                 exec(compile(code, name, "exec"), namespace)
     finally:
@@ -66,6 +69,8 @@ def test_readme_python_blocks_run_in_order(tmp_path, monkeypatch, capsys):
     # what the README says the blocks show
     quick_start = float(printed[0])
     assert quick_start == pytest.approx(0.97, abs=0.015)  # "about 0.97"
+    watched = namespace["clf"]  # "Watching training" (reloaded since)
+    assert watched.stop_reason_ == "max_iter" and watched.n_iter_ == 30
     assert namespace["clf"].__dict__.get("_skl_callbacks") is None
     assert skops.io.get_untrusted_types(file="model.skops") == [TRUSTED]
     assert (tmp_path / "model.onnx").stat().st_size > 0

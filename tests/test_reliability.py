@@ -140,9 +140,13 @@ def test_one_sample_where_legal():
     assert_finite_model(clf)
     assert_valid_proba(clf, proba)
     assert proba.shape == (1, 3)
-    # a single sample has a single class: fit cannot learn from it
-    with pytest.raises(ValueError, match="class"):
-        SigmoidMLPClassifier().fit(X[:1], y[:1])
+    # a single sample has a single class: fit learns it, as MLPClassifier does
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        single = SigmoidMLPClassifier(random_state=0).fit(X[:1], y[:1])
+    assert_finite_model(single)
+    assert single.predict(X).tolist() == [y[0]] * len(X)
 
 
 @pytest.mark.parametrize("n_classes", [2, 3, "multilabel"])

@@ -389,11 +389,13 @@ def test_cosine_schedule_is_owned_by_the_optimizer():
         rates.append(optimizer.learning_rate)
         optimizer.iteration_ends(samples)
     assert rates == pytest.approx([0.1, 0.0854, 0.05, 0.0146], abs=1e-4)
-    # partial_fit goes on along the curve; a new fit starts it again
+    # partial_fit goes on along the curve, here at its end; a new fit starts
+    # it again
     optimizer.start(incremental=True, max_iter=4)
-    assert optimizer.learning_rate == 0.0
+    assert optimizer.learning_rate == 0.0 and optimizer.schedule_ended()
     optimizer.start(incremental=False, max_iter=4)
-    assert optimizer.learning_rate == 0.1
+    assert optimizer.learning_rate == 0.1 and not optimizer.schedule_ended()
+    assert not make_optimizer(state, SETTINGS, xp=np).schedule_ended()
     # another schedule leaves the cosine's position behind
     constant = make_optimizer(state, SETTINGS, xp=np)
     assert isinstance(constant.schedule, Constant)

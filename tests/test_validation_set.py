@@ -6,11 +6,15 @@ fraction; without it they are only monitored. Checked like X and y, routed
 through Pipeline's transform_input and metadata routing.
 """
 
+import warnings
+
 import numpy as np
+import pandas as pd
 import pytest
 import sklearn
 from helpers import quiet_fit
 from sklearn.datasets import load_iris
+from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn.metrics import accuracy_score, log_loss
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
@@ -137,6 +141,9 @@ def test_float32_x_val_with_float64_x_is_scored_in_the_network_dtype(digits_spli
         ({"X_val": "X", "y_val": "y", "sample_weight_val": "w_short"}, "sample_wei"),
         ({"X_val": "X", "y_val": "y", "sample_weight_val": "w_zero"}, "non-zero"),
         ({"X_val": "X", "y_val": "Y_multi"}, "y_val is a multilabel indicator"),
+        ({"X_val": "X", "y_val": "y_float"}, "Invalid y_val: Unknown label type"),
+        ({"X_val": "X", "y_val": "y_mixed"}, "y_val has labels of mixed types"),
+        ({"X_val": "X", "y_val": "Y_3"}, "'multiclass-multioutput' for y_val"),
     ],
 )
 def test_bad_validation_sets_are_clear_errors(kwargs, message):
@@ -152,11 +159,91 @@ def test_bad_validation_sets_are_clear_errors(kwargs, message):
         "w_short": np.ones(len(y) - 1),
         "w_zero": np.zeros(len(y)),
         "Y_multi": np.eye(3)[y].astype(int),
+        "y_float": y + 0.5,
+        "y_mixed": np.array(["a", 1] * 75, dtype=object),
+        "Y_3": np.column_stack([y, y, y]),
     }
     clf = SigmoidMLPClassifier(max_iter=2, random_state=0)
     with pytest.raises(ValueError, match=message):
         clf.fit(X, y, **{key: values[value] for key, value in kwargs.items()})
     assert not hasattr(clf, "coefs_")  # a failed fit leaves nothing behind
+
+
+FRAME_X_VAL = {
+    "array": lambda frame: frame.to_numpy(),
+    "same names": lambda frame: frame,
+    "renamed": lambda frame: frame.rename(columns={"b": "z"}),
+    "reordered": lambda frame: frame[["b", "a", "c", "d"]],
+    "mixed names": lambda frame: frame.set_axis(["a", "b", "c", 3], axis=1),
+}
+
+
+@pytest.mark.parametrize("variant", FRAME_X_VAL)
+@pytest.mark.parametrize("x_has_names", [True, False])
+def test_feature_names_of_x_val_are_checked_as_predict_checks_x(x_has_names, variant):
+    """X_val gets the warning or error predict gives, in words that name X_val.
+
+    fit(X, X_val=...) meets the feature names of X_val where predict(X_val)
+    meets them after the same fit: the same kind of warning or error, or
+    neither, but its message says X_val and X where predict's says X.
+    """
+    X, y = load_iris(return_X_y=True)
+    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    X_train = frame if x_has_names else X
+    X_val = FRAME_X_VAL[variant](frame)
+    clf = quiet_fit(SigmoidMLPClassifier(max_iter=1, random_state=0), X_train, y)
+    with warnings.catch_warnings(record=True) as predict_warnings:
+        warnings.simplefilter("always")
+        try:
+            clf.predict(X_val)
+            predict_error = None
+        except (TypeError, ValueError) as error:
+            predict_error = error
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        try:
+            clf.fit(X_train, y, X_val=X_val, y_val=y)
+            error = None
+        except (TypeError, ValueError) as raised:
+            error = raised
+    assert type(error) is type(predict_error)
+    assert [type(w.message) for w in caught] == [
+        type(w.message) for w in predict_warnings
+    ]
+    if error is not None:
+        message = str(error)
+        assert "X_val" in message
+        assert "passed during fit" not in message  # scikit-learn's words for X
+        if variant == "renamed":
+            assert "not in X:\n- z\n" in message
+            assert "missing from X_val:\n- b\n" in message
+        if variant == "reordered":
+            assert "in the order of those of X" in message
+    for warning in caught:
+        assert str(warning.message).startswith("X_val ")
+        assert warning.filename == __file__  # pointed at the caller's line
+    if error is None:
+        # what was checked is what was scored (predict's warning seen above)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            assert clf.validation_scores_[-1] == clf.score(X_val, y)
+
+
+def test_a_column_vector_y_val_is_raveled_with_a_warning_that_names_it(digits_split):
+    X, X_val, y, y_val = digits_split
+    params = {"max_iter": 2, "random_state": 0}
+    column = SigmoidMLPClassifier(**params)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        column.fit(X, y, X_val=X_val, y_val=y_val[:, None])
+    assert [type(w.message) for w in caught] == [DataConversionWarning]
+    assert str(caught[0].message).startswith("A column-vector y_val was passed")
+    assert "shape of y_val to (n_samples, )" in str(caught[0].message)
+    assert caught[0].filename == __file__
+    flat = quiet_fit(SigmoidMLPClassifier(**params), X, y, X_val=X_val, y_val=y_val)
+    assert column.validation_scores_ == flat.validation_scores_
 
 
 def test_warm_start_extends_the_validation_record(digits_split):
