@@ -124,6 +124,8 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         else:
             rng = check_random_state(self.random_state)
             self._initialize(layer_sizes, rng, X.dtype, xp, device)
+            # a regressor's output starts at the mean target; a classifier's as drawn
+            targets.initialize_outputs(self._parameters, data)
         params = self._training_parameters(xp, device)
         self._train(params, data, validation, targets, rng, incremental, interrupt)
         self._rng_state = rng.get_state()
@@ -317,6 +319,8 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         optimizer = make_optimizer(self._optimizer_state, settings, xp=xp)
         optimizer.start(incremental, self.max_iter)
         objective = Objective(self.loss, self.out_activation_, self.alpha)
+        # a regressor's chance level, the divergence guard's floor, is its data's
+        objective = objective.for_targets(data.y, data.sample_weight, xp=xp)
         if self.early_stopping and validation is None:
             data, validation = _validation.held_out(
                 data, self.validation_fraction, self._validation_seed
@@ -371,7 +375,7 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         else:
             rules = [Plateau(**plateau, best=self.best_loss_)]
         if self.verbose:
-            rules.append(Report())
+            rules.append(Report(score_name=self._fitted_targets().score_name))
         if context is not None:
             callback_data = None if validation is None else validation.seen
             rules.append(
