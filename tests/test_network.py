@@ -727,7 +727,10 @@ def test_constant_prediction_loss_is_the_chance_level_of_regression():
         "poisson", "exp", counts, weights, xp=np
     ) == pytest.approx(expected, rel=1e-12)
     # an output of zeros only: the deviance of a tiny rate, finite
-    with warnings.catch_warnings(), np.errstate(over="raise", divide="raise", invalid="raise"):
+    with (
+        warnings.catch_warnings(),
+        np.errstate(over="raise", divide="raise", invalid="raise"),
+    ):
         warnings.simplefilter("error")
         zero = constant_prediction_loss("poisson", "exp", 0 * counts, weights, xp=np)
     assert 0 <= zero < 1e-300
