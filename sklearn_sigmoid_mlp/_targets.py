@@ -611,8 +611,6 @@ def check_regression_targets(y, loss, input_name="y"):
             f"{input_name} must be 1-D or 2-D (one column per output), got "
             f"{y.ndim} dimensions."
         )
-    if y.ndim == 2 and y.shape[1] == 0:
-        raise ValueError(f"{input_name} has no output column.")
     y = y.astype(np.float64, copy=False) if y.dtype.kind in "iub" else y
     if loss == "poisson" and np.any(y < 0):
         raise ValueError(
