@@ -205,6 +205,18 @@ def exp_bounds(dtype, xp):
     ``exp(upper)`` is just below the dtype's largest number, ``exp(lower)``
     its smallest normal number.
 
+    Parameters
+    ----------
+    dtype : dtype
+        A floating dtype of the namespace ``xp``.
+    xp : namespace
+        The namespace (``numpy`` for NumPy arrays).
+
+    Returns
+    -------
+    lower, upper : float
+        The bounds of the input of :func:`exponential`.
+
     Examples
     --------
     >>> import numpy as np

@@ -270,7 +270,7 @@ def loss_function(loss, out_activation):
     Raises
     ------
     ValueError
-        For a pair that no estimator trains (see :data:`LOSS_FUNCTIONS`).
+        For a pair that no estimator trains (the keys of ``LOSS_FUNCTIONS``).
 
     Examples
     --------
@@ -479,6 +479,20 @@ class Objective:
         the loss of predicting their weighted mean
         (:func:`constant_prediction_loss`). A classifier's objective is
         returned as it is.
+
+        Parameters
+        ----------
+        y_true : array of shape (n_samples, n_outputs)
+            The call's targets, as the network sees them.
+        sample_weight : array of shape (n_samples,)
+            Their weights.
+        xp : namespace
+            The namespace of the arrays (``numpy`` for NumPy arrays).
+
+        Returns
+        -------
+        objective : Objective
+            A regressor's objective with ``chance`` set; ``self`` otherwise.
 
         Examples
         --------
