@@ -27,7 +27,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler, scale
 from sklearn.utils._param_validation import InvalidParameterError
 
-from sklearn_sigmoid_mlp import SigmoidMLPRegressor, _losses, to_numpy
+from sklearn_sigmoid_mlp import SigmoidMLPRegressor, _losses, _training, to_numpy
 from sklearn_sigmoid_mlp._targets import (
     RegressionTargets,
     check_regression_targets,
@@ -600,3 +600,47 @@ def test_signal_module_is_restored():
     before = signal.getsignal(signal.SIGINT)
     quiet_fit(small(max_iter=2), X, Y)
     assert signal.getsignal(signal.SIGINT) is before
+
+
+# ------------------------------------------------- schedules and step paths
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd"])
+@pytest.mark.parametrize(
+    "learning_rate", ["constant", "invscaling", "adaptive", "cosine"]
+)
+def test_every_schedule_trains(solver, learning_rate):
+    reg = small(solver=solver, learning_rate=learning_rate, max_iter=20, tol=0)
+    quiet_fit(reg, X, Y_MULTI)
+    assert reg.loss_curve_[-1] < reg.loss_curve_[0]
+
+
+@pytest.mark.parametrize(("loss", "y"), [("squared_error", Y), ("poisson", COUNTS)])
+def test_one_row_batches_take_the_same_steps_on_every_path(monkeypatch, loss, y):
+    """Plain SGD on one-row batches: the per-sample blocks (no L2), the
+    rank-one steps (a negligible L2) and the general step (a negligible
+    momentum) train the regressor's outputs alike."""
+    paths = []
+    choose = _training.choose_step_path
+
+    def spy(*args):
+        paths.append(choose(*args))
+        return paths[-1]
+
+    monkeypatch.setattr(_training, "choose_step_path", spy)
+    common = {"solver": "sgd", "batch_size": 1, "learning_rate_init": 0.01}
+    variants = [
+        {"momentum": 0.0, "alpha": 0.0},
+        {"momentum": 0.0, "alpha": 1e-300},
+        {"momentum": 1e-300, "alpha": 0.0, "nesterovs_momentum": False},
+    ]
+    models = [
+        quiet_fit(small(loss=loss, max_iter=3, **common, **v), X[:100], y[:100])
+        for v in variants
+    ]
+    assert paths == ["per_sample_blocks", "rank_one", "mini_batch"]
+    for other in models[1:]:
+        for a, b in zip(
+            models[0].coefs_ + models[0].intercepts_, other.coefs_ + other.intercepts_
+        ):
+            np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
