@@ -18,7 +18,17 @@ derivative is taken from the stored output ``a = sigmoid(z)`` as
 ``a * (1 - a)``: the pre-activation ``z`` is never kept and ``exp`` is never
 recomputed. Other namespaces compute ``1 / (1 + exp(-z))`` with the
 standard's functions.
+
+The regressor's outputs are the identity (``loss="squared_error"``) and the
+exponential (``loss="poisson"``, the log link), as in scikit-learn's
+``MLPRegressor``. Neither derivative is needed: each is the canonical
+output of its loss, whose gradient at the output is the residual (see
+:mod:`._losses`). The exponential clips its input to the range where the
+result is a positive, finite, normal number of the dtype, so that it never
+overflows (nor warns) and the logarithm of the Poisson loss stays finite.
 """
+
+import math
 
 import numpy as np
 from scipy.special import expit
@@ -157,4 +167,111 @@ def _softmax_standard(z, xp):
     return out / xp.sum(out, axis=-1, keepdims=True)
 
 
-OUT_ACTIVATIONS = {"logistic": sigmoid, "softmax": softmax}
+def identity(z, out=None, *, xp):
+    """The identity, the output of the squared error's regression.
+
+    Parameters
+    ----------
+    z : ndarray
+        Pre-activations.
+    out : ndarray, default=None
+        Where NumPy writes the result; may be ``z`` itself (then nothing is
+        done).
+    xp : namespace
+        The namespace of ``z`` (``numpy`` for NumPy arrays).
+
+    Returns
+    -------
+    a : ndarray
+        ``z`` (``out`` when NumPy is given another array).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sigmoid_mlp._activations import identity
+    >>> z = np.array([-1.5, 0.0, 2.0])
+    >>> identity(z, out=z, xp=np) is z
+    True
+    """
+    if out is None or out is z or not is_numpy(xp):
+        return z
+    out[...] = z
+    return out
+
+
+def exp_bounds(dtype, xp):
+    """The range ``exp`` clips its input to, for a floating ``dtype``.
+
+    ``exp(upper)`` is just below the dtype's largest number, ``exp(lower)``
+    its smallest normal number.
+
+    Parameters
+    ----------
+    dtype : dtype
+        A floating dtype of the namespace ``xp``.
+    xp : namespace
+        The namespace (``numpy`` for NumPy arrays).
+
+    Returns
+    -------
+    lower, upper : float
+        The bounds of the input of :func:`exponential`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sigmoid_mlp._activations import exp_bounds
+    >>> lower, upper = exp_bounds(np.float32, np)
+    >>> round(lower, 2), round(upper, 2)
+    (-87.34, 88.72)
+    >>> bool(np.isfinite(np.exp(np.float32(upper))))
+    True
+    """
+    info = xp.finfo(dtype)
+    # a margin below log(max): rounded to float32, log(max) itself overflows
+    return math.log(float(info.smallest_normal)), math.log(float(info.max)) - 1e-3
+
+
+def exponential(z, out=None, *, xp):
+    """The exponential, the output of the Poisson loss (its log link).
+
+    The input is clipped to :func:`exp_bounds` first: the output is a
+    positive, finite number whatever ``z``, without an overflow warning, and
+    ``log(exp(z))`` is finite.
+
+    Parameters
+    ----------
+    z : ndarray
+        Pre-activations.
+    out : ndarray, default=None
+        Where NumPy writes the result; may be ``z`` itself.
+    xp : namespace
+        The namespace of ``z`` (``numpy`` for NumPy arrays).
+
+    Returns
+    -------
+    a : ndarray
+        ``exp(clip(z))``, with the dtype of ``z``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sigmoid_mlp._activations import exponential
+    >>> a = exponential(np.array([-1e4, 0.0, 1.0, 1e4]), xp=np)
+    >>> bool(a[0] > 0), a[1], round(float(a[2]), 6), bool(np.isfinite(a[3]))
+    (True, np.float64(1.0), 2.718282, True)
+    """
+    lower, upper = exp_bounds(z.dtype, xp)
+    if not is_numpy(xp):
+        return xp.exp(xp.clip(z, lower, upper))
+    out = np.clip(z, lower, upper, out=out)
+    return np.exp(out, out=out)
+
+
+#: the output layer's activation of each ``out_activation_``
+OUT_ACTIVATIONS = {
+    "logistic": sigmoid,
+    "softmax": softmax,
+    "identity": identity,
+    "exp": exponential,
+}

@@ -158,6 +158,8 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         else:
             rng = check_random_state(self.random_state)
             self._initialize(layer_sizes, rng, X.dtype, xp, device)
+            # a regressor's output starts at the mean target; a classifier's as drawn
+            targets.initialize_outputs(self._parameters, data)
         params = self._training_parameters(xp, device)
         self._train(params, data, validation, targets, rng, incremental, interrupt)
         self._rng_state = rng.get_state()
@@ -349,6 +351,8 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
     def _train(self, params, data, validation, targets, rng, incremental, interrupt):
         """Run one call to fit or partial_fit; record the outcome."""
         objective = Objective(self.loss, self.out_activation_, self.alpha)
+        # a regressor's chance level, the divergence guard's floor, is its data's
+        objective = objective.for_targets(data.y, data.sample_weight, xp=params.xp)
         stochastic = self.solver != "lbfgs"
         if stochastic and self.early_stopping and validation is None:
             data, validation = _validation.held_out(
@@ -454,7 +458,8 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
     def _watch_rules(self, validation, context, seen, stochastic):
         """The rules every solver has, each from the parameter that turns it
         on: ``verbose``, the callbacks, ``max_time``; Ctrl-C's is ``_fit``'s."""
-        rules = [Report()] if self.verbose else []
+        score_name = self._fitted_targets().score_name
+        rules = [Report(score_name=score_name)] if self.verbose else []
         if context is not None:
             rules.append(
                 EpochCallbacks(

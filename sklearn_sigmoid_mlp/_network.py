@@ -472,3 +472,57 @@ def predict_output(
             f"in {output.dtype}; scale the features (e.g. with StandardScaler)."
         )
     return output
+
+
+def match_output_mean(params, X, y, sample_weight, out_activation):
+    """Shift the output intercepts so that the mean output is the mean target.
+
+    A regressor starts from the best constant prediction (R² = 0): after
+    this shift, the weighted mean over the rows of each output of the
+    network equals the weighted mean of its target, exactly for the
+    identity output (``b += mean(y) - mean(p)``) and for the exponential
+    (``b += log(mean(y) / mean(p))``, as ``exp(z + b) = exp(z) * exp(b)``).
+    An exponential output whose targets have no positive weighted mean is
+    left as it is.
+
+    Parameters
+    ----------
+    params : Parameters
+        The network, with intercepts (``params.fit_intercept``); its last
+        intercepts are changed in place.
+    X : {array, sparse matrix} of shape (n_samples, n_features)
+        Rows, in the namespace of ``params``.
+    y : array of shape (n_samples, n_outputs)
+        Their targets.
+    sample_weight : array of shape (n_samples,)
+        Their weights, with a positive sum.
+    out_activation : {"identity", "exp"}
+        The output activation.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sigmoid_mlp._network import match_output_mean, predict_output
+    >>> from sklearn_sigmoid_mlp._parameters import Parameters
+    >>> rng = np.random.RandomState(0)
+    >>> params = Parameters.of([rng.randn(3, 4), rng.randn(4, 1)],
+    ...                        [np.zeros(4), np.zeros(1)], True, xp=np)
+    >>> X, y = rng.randn(10, 3), rng.uniform(1, 3, size=(10, 1))
+    >>> match_output_mean(params, X, y, np.ones(10), "exp")
+    >>> bool(np.isclose(predict_output(params, X, "exp").mean(), y.mean()))
+    True
+    """
+    xp = params.xp
+    total = sum_all(sample_weight, xp)
+    output_mean = (sample_weight @ predict_output(params, X, out_activation)) / total
+    target_mean = (sample_weight @ y) / total
+    if out_activation == "exp":
+        # only where both means are positive: a log of zero has no shift
+        positive = (target_mean > 0) & (output_mean > 0)
+        ones = xp.ones_like(target_mean)
+        shift = xp.log(xp.where(positive, target_mean, ones)) - xp.log(
+            xp.where(positive, output_mean, ones)
+        )
+    else:
+        shift = target_mean - output_mean
+    params.intercepts[-1] += shift

@@ -233,10 +233,14 @@ class EarlyStopping(Plateau):
 
 
 class Report(Rule):
-    """The per-epoch line of ``verbose=True``, counting from ``first_epoch``."""
+    """The per-epoch line of ``verbose=True``, counting from ``first_epoch``.
 
-    def __init__(self, first_epoch=0):
-        self.epoch = first_epoch
+    ``score_name`` names the validation score (a classifier's accuracy, a
+    regressor's R2).
+    """
+
+    def __init__(self, first_epoch=0, score_name="accuracy"):
+        self.epoch, self.score_name = first_epoch, score_name
 
     def after_epoch(self, result):
         self.epoch += 1
@@ -244,7 +248,8 @@ class Report(Rule):
         if result.validation_scores:
             line += (
                 f", validation loss = {result.validation_losses[-1]:.8f}"
-                f", validation accuracy = {result.validation_scores[-1]:.4f}"
+                f", validation {self.score_name} = "
+                f"{result.validation_scores[-1]:.4f}"
             )
         print(line)
 

@@ -6,11 +6,24 @@ from itertools import pairwise
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from sklearn.neural_network._base import poisson_loss, squared_loss
 
-from sklearn_sigmoid_mlp._activations import sigmoid, sigmoid_derivative, softmax
+from sklearn_sigmoid_mlp._activations import (
+    OUT_ACTIVATIONS,
+    exp_bounds,
+    exponential,
+    identity,
+    sigmoid,
+    sigmoid_derivative,
+    softmax,
+)
 from sklearn_sigmoid_mlp._losses import (
     Objective,
     binary_log_loss,
+    chance_loss,
+    constant_prediction_loss,
+    half_poisson_deviance,
+    half_squared_error,
     log_loss,
     loss_function,
     output_delta,
@@ -21,6 +34,8 @@ from sklearn_sigmoid_mlp._network import (
     backward,
     forward,
     init_parameters,
+    match_output_mean,
+    predict_output,
     workspace_rows,
 )
 from sklearn_sigmoid_mlp._optimizers import (
@@ -61,11 +76,14 @@ def make_problem(
 
     Parameters
     ----------
-    loss : {"log_loss", "squared_error"}
+    loss : {"log_loss", "squared_error", "poisson"}
         The loss; with ``"log_loss"`` a multiclass target gets a softmax.
-    output_type : {"binary", "multiclass", "multilabel"}
+    output_type : {"binary", "multiclass", "multilabel", "continuous", \
+            "continuous_multioutput", "counts"}
         Kind of target: one logistic output, one output per class, or one
-        logistic output per label.
+        logistic output per label; the regressor's real targets with one or
+        ``N_OUTPUTS`` identity outputs, or non-negative counts with
+        ``N_OUTPUTS`` exponential outputs.
     hidden_layer_sizes : tuple of int
         Units of the hidden layers.
     fit_intercept : bool, default=True
@@ -95,6 +113,16 @@ def make_problem(
         labels = np.arange(N_SAMPLES) % N_OUTPUTS
         y = np.eye(N_OUTPUTS)[rng.permutation(labels)]
         out_activation = "softmax" if loss == "log_loss" else "logistic"
+    elif output_type == "continuous":
+        y = rng.normal(scale=2.0, size=(N_SAMPLES, 1))
+        out_activation = "identity"
+    elif output_type == "continuous_multioutput":
+        y = rng.normal(scale=2.0, size=(N_SAMPLES, N_OUTPUTS))
+        out_activation = "identity"
+    elif output_type == "counts":
+        y = rng.poisson(2.0, size=(N_SAMPLES, N_OUTPUTS)).astype(float)
+        y[0, 0], y[1, 1] = 0.0, 5.0  # zeros (0 * log 0) and a large count
+        out_activation = "exp"
     else:
         y = (rng.uniform(size=(N_SAMPLES, N_OUTPUTS)) < 0.5).astype(float)
         out_activation = "logistic"
@@ -136,7 +164,7 @@ def objective_and_gradients(problem, loss, alpha, X=None):
     ----------
     problem : dict
         From :func:`make_problem`; its parameter arrays are read, not changed.
-    loss : {"log_loss", "squared_error"}
+    loss : {"log_loss", "squared_error", "poisson"}
         The loss.
     alpha : float
         L2 penalty.
@@ -175,7 +203,7 @@ def numerical_gradient(problem, loss, alpha, param, entries):
     ----------
     problem : dict
         From :func:`make_problem`.
-    loss : {"log_loss", "squared_error"}
+    loss : {"log_loss", "squared_error", "poisson"}
         The loss.
     alpha : float
         L2 penalty.
@@ -261,6 +289,36 @@ def test_gradient_check_bigger_layers(loss):
     assert_gradients_match(problem, loss, alpha=0.1)
 
 
+REGRESSION_PROBLEMS = [
+    ("squared_error", "continuous"),
+    ("squared_error", "continuous_multioutput"),
+    ("poisson", "counts"),
+]
+
+
+@pytest.mark.parametrize(("loss", "output_type"), REGRESSION_PROBLEMS)
+@pytest.mark.parametrize("hidden_layer_sizes", [(), (4,), (4, 3)])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize(("weighted", "alpha"), [(False, 0.0), (True, 0.3)])
+def test_gradient_check_regression(
+    loss, output_type, hidden_layer_sizes, fit_intercept, weighted, alpha
+):
+    """The regressor's outputs: half squared error through the identity (its
+    ``1 / n_outputs``), half Poisson deviance through the exponential."""
+    problem = make_problem(
+        loss, output_type, hidden_layer_sizes, fit_intercept, weighted
+    )
+    assert_gradients_match(problem, loss, alpha)
+
+
+@pytest.mark.parametrize(("loss", "output_type"), REGRESSION_PROBLEMS)
+def test_gradient_check_regression_bigger_layers(loss, output_type):
+    problem = make_problem(
+        loss, output_type, (30, 20), weighted=True, seed=3, n_features=12
+    )
+    assert_gradients_match(problem, loss, alpha=0.1)
+
+
 def test_output_types_are_as_specified():
     """Softmax only for multiclass log-loss; logistic outputs otherwise."""
     assert make_problem("log_loss", "multiclass", (2,))["out_activation"] == "softmax"
@@ -285,8 +343,15 @@ def test_objective_definition():
     np.testing.assert_allclose(objective, expected, rtol=1e-12)
 
 
-@pytest.mark.parametrize("loss", ["log_loss", "squared_error"])
-@pytest.mark.parametrize("output_type", ["binary", "multiclass", "multilabel"])
+@pytest.mark.parametrize(
+    ("loss", "output_type"),
+    [
+        (loss, output_type)
+        for loss in ("log_loss", "squared_error")
+        for output_type in ("binary", "multiclass", "multilabel")
+    ]
+    + REGRESSION_PROBLEMS,
+)
 @pytest.mark.parametrize("fit_intercept", [True, False])
 def test_sparse_input_gives_dense_gradients(loss, output_type, fit_intercept):
     """CSR input gives the objective and gradients of the same data dense."""
@@ -365,8 +430,15 @@ def test_backward_without_weight_gradients_keeps_deltas():
         np.testing.assert_allclose(delta.sum(axis=0), grad_intercept, rtol=1e-14)
 
 
-@pytest.mark.parametrize("loss", ["log_loss", "squared_error"])
-@pytest.mark.parametrize("output_type", ["binary", "multiclass", "multilabel"])
+@pytest.mark.parametrize(
+    ("loss", "output_type"),
+    [
+        (loss, output_type)
+        for loss in ("log_loss", "squared_error")
+        for output_type in ("binary", "multiclass", "multilabel")
+    ]
+    + REGRESSION_PROBLEMS,
+)
 def test_float32_stays_float32(loss, output_type):
     """Float32 data and parameters give float32 activations and gradients."""
     problem = make_problem(loss, output_type, (4, 3), weighted=True, dtype=np.float32)
@@ -466,6 +538,31 @@ def test_softmax_is_stable_and_normalised():
     assert z32.dtype == np.float32
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_identity_and_exponential_outputs(dtype):
+    """The identity writes in place; the exponential never overflows nor
+    reaches zero, and is ``exp`` inside its bounds."""
+    z = np.array([-1e4, -50.0, 0.0, 3.0, 80.0, 1e4], dtype=dtype)
+    assert identity(z, out=z, xp=np) is z
+    out = np.empty_like(z)
+    np.testing.assert_array_equal(identity(z, out=out, xp=np), z)
+    with warnings.catch_warnings(), np.errstate(all="raise"):
+        warnings.simplefilter("error")
+        a = exponential(z.copy(), out=None, xp=np)
+        logs = np.log(a)
+    assert a.dtype == dtype
+    assert np.all(np.isfinite(a)) and np.all(a > 0)
+    assert np.all(np.isfinite(logs))
+    np.testing.assert_allclose(a[1:5], np.exp(z[1:5].astype(np.float64)), rtol=1e-6)
+    lower, upper = exp_bounds(dtype, np)
+    assert a[-1] == np.exp(np.asarray(upper, dtype))
+    assert a[0] == np.exp(np.asarray(lower, dtype))
+    buffer = z.copy()
+    assert exponential(buffer, out=buffer, xp=np) is buffer
+    assert OUT_ACTIVATIONS["identity"] is identity
+    assert OUT_ACTIVATIONS["exp"] is exponential
+
+
 # -------------------------------------------------------------------- losses
 
 
@@ -541,19 +638,138 @@ def test_loss_function_mapping():
     assert loss_function("squared_error", "logistic") is squared_error
 
 
+def test_loss_function_mapping_regression():
+    """The regressor's pairs; a pair no estimator trains is an error."""
+    assert loss_function("squared_error", "identity") is half_squared_error
+    assert loss_function("poisson", "exp") is half_poisson_deviance
+    for loss, out_activation in [("poisson", "identity"), ("log_loss", "exp")]:
+        with pytest.raises(ValueError, match="No loss"):
+            loss_function(loss, out_activation)
+
+
 def test_output_delta_formulas():
     """``p - y`` for log-loss, the notebook's ``error3`` for squared error."""
     rng = np.random.RandomState(2)
     y_prob = rng.uniform(0.05, 0.95, size=(4, 3))
     y_true = np.eye(3)[[0, 1, 2, 0]]
     out = np.empty_like(y_prob)
-    np.testing.assert_allclose(
-        output_delta("log_loss", y_true, y_prob, out=out, xp=np), y_prob - y_true
-    )
+    for out_activation in ("softmax", "logistic"):
+        np.testing.assert_allclose(
+            output_delta("log_loss", out_activation, y_true, y_prob, out=out, xp=np),
+            y_prob - y_true,
+        )
     expected = 2 * (y_prob - y_true) / 3 * y_prob * (1 - y_prob)
-    result = output_delta("squared_error", y_true, y_prob, out=out, xp=np)
+    result = output_delta("squared_error", "logistic", y_true, y_prob, out=out, xp=np)
     assert result is out
     np.testing.assert_allclose(result, expected, rtol=1e-14)
+
+
+def test_output_delta_formulas_regression():
+    """``(p - y) / n_outputs`` for the half squared error, ``p - y`` for Poisson."""
+    rng = np.random.RandomState(2)
+    y_pred = rng.normal(size=(4, 3))
+    y_true = rng.normal(size=(4, 3))
+    out = np.empty_like(y_pred)
+    result = output_delta("squared_error", "identity", y_true, y_pred, out=out, xp=np)
+    assert result is out
+    np.testing.assert_allclose(result, (y_pred - y_true) / 3, rtol=1e-14)
+    counts, rates = np.abs(y_true).round(), np.exp(y_pred)
+    np.testing.assert_allclose(
+        output_delta("poisson", "exp", counts, rates, out=out, xp=np),
+        rates - counts,
+        rtol=1e-14,
+    )
+
+
+@pytest.mark.parametrize("n_outputs", [1, 3])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_regression_losses_are_mlpregressors(n_outputs, weighted):
+    """The values of scikit-learn's ``squared_loss`` and ``poisson_loss`` (the
+    losses ``MLPRegressor`` reports in ``loss_curve_``)."""
+    rng = np.random.RandomState(5)
+    y_true = rng.normal(size=(9, n_outputs))
+    y_pred = rng.normal(size=(9, n_outputs))
+    weights = rng.uniform(0, 2, size=9) if weighted else None
+    np.testing.assert_allclose(
+        half_squared_error(y_true, y_pred, weights, xp=np),
+        squared_loss(y_true, y_pred, weights),
+        rtol=1e-13,
+    )
+    counts = rng.poisson(1.5, size=(9, n_outputs)).astype(float)
+    rates = np.exp(y_pred)
+    np.testing.assert_allclose(
+        half_poisson_deviance(counts, rates, weights, xp=np),
+        poisson_loss(counts, rates, weights),
+        rtol=1e-13,
+    )
+    assert half_poisson_deviance(counts, counts + (counts == 0), xp=np) == (
+        pytest.approx(float((counts == 0).sum(axis=1).mean()))
+    )
+
+
+def test_constant_prediction_loss_is_the_chance_level_of_regression():
+    """The loss of the weighted mean: half the weighted variance (squared
+    error), the deviance of the mean (Poisson); the objective records it."""
+    rng = np.random.RandomState(6)
+    y = rng.normal(3.0, 2.0, size=(50, 2))
+    weights = rng.uniform(0.5, 2.0, size=50)
+    variance = np.average(
+        (y - np.average(y, axis=0, weights=weights)) ** 2, axis=0, weights=weights
+    )
+    value = constant_prediction_loss("squared_error", "identity", y, weights, xp=np)
+    assert value == pytest.approx(variance.mean() / 2, rel=1e-12)
+    objective = Objective("squared_error", "identity").for_targets(y, weights, xp=np)
+    assert objective.chance_loss(2) == value
+    counts = rng.poisson(2.0, size=(50, 1)).astype(float)
+    mean = np.average(counts[:, 0], weights=weights)
+    expected = poisson_loss(counts, np.full_like(counts, mean), weights)
+    assert constant_prediction_loss(
+        "poisson", "exp", counts, weights, xp=np
+    ) == pytest.approx(expected, rel=1e-12)
+    # an output of zeros only: the deviance of a tiny rate, finite
+    with (
+        warnings.catch_warnings(),
+        np.errstate(over="raise", divide="raise", invalid="raise"),
+    ):
+        warnings.simplefilter("error")
+        zero = constant_prediction_loss("poisson", "exp", 0 * counts, weights, xp=np)
+    assert 0 <= zero < 1e-300
+    # without the targets a regression loss has no chance level; a classifier's
+    # objective is the same object
+    assert chance_loss("squared_error", "identity", 2) == 0.0
+    classifier = Objective("log_loss", "softmax")
+    assert classifier.for_targets(np.eye(2), np.ones(2), xp=np) is classifier
+
+
+def test_match_output_mean_starts_at_the_mean_target():
+    """Identity and exponential outputs: the weighted mean output is the
+    weighted mean target after the shift; only the last intercepts move."""
+    rng = np.random.RandomState(7)
+    X = rng.normal(size=(40, 5))
+    weights = rng.uniform(0.5, 2.0, size=40)
+    for out_activation, y in [
+        ("identity", rng.normal(100.0, 5.0, size=(40, 2))),
+        ("exp", rng.poisson(20.0, size=(40, 2)).astype(float)),
+    ]:
+        coefs, intercepts = init_parameters(
+            [5, 4, 2], "glorot_uniform", rng, np.float64
+        )
+        params = Parameters.of(coefs, intercepts, True, xp=np)
+        hidden = intercepts[0].copy()
+        match_output_mean(params, X, y, weights, out_activation)
+        output = predict_output(params, X, out_activation)
+        np.testing.assert_allclose(
+            np.average(output, axis=0, weights=weights),
+            np.average(y, axis=0, weights=weights),
+            rtol=1e-12,
+        )
+        np.testing.assert_array_equal(intercepts[0], hidden)
+    # an exponential output whose targets are all zero is left as drawn
+    params = Parameters.of(
+        *init_parameters([5, 2], "glorot_uniform", rng, np.float64), True, xp=np
+    )
+    match_output_mean(params, X, np.zeros((40, 2)), weights, "exp")
+    np.testing.assert_array_equal(params.intercepts[-1], [0.0, 0.0])
 
 
 # ---------------------------------------------------------------- optimizers
