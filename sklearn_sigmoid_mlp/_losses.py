@@ -359,7 +359,7 @@ def chance_loss(loss, out_activation, n_outputs):
         ``log(n_outputs)`` for a softmax output, ``n_outputs * log(2)`` for
         logistic outputs; 0 for regression, whose chance level depends on
         the targets (:func:`constant_prediction_loss`, which
-        :meth:`Objective.for_targets` records).
+        ``Objective.for_targets`` records).
 
     Examples
     --------
@@ -381,7 +381,7 @@ def constant_prediction_loss(loss, out_activation, y_true, sample_weight, *, xp)
 
     Regression's chance level: the best constant prediction of both
     regression losses (its R² is 0). The divergence guard of a regressor
-    takes it as its floor (:meth:`Objective.for_targets`).
+    takes it as its floor (``Objective.for_targets``).
 
     Parameters
     ----------

@@ -179,6 +179,18 @@ def workspace_rows(workspace, n_rows):
     -------
     workspace : dict
         The same buffers; per-sample buffers sliced to ``n_rows`` rows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sigmoid_mlp._network import allocate_workspace, workspace_rows
+    >>> from sklearn_sigmoid_mlp._parameters import Parameters
+    >>> params = Parameters.of([np.ones((4, 3)), np.ones((3, 2))],
+    ...                        [np.zeros(3), np.zeros(2)], True, xp=np)
+    >>> ws = allocate_workspace(params, 10)
+    >>> rows = workspace_rows(ws, 7)
+    >>> rows["deltas"][0].shape, np.shares_memory(rows["deltas"][0], ws["deltas"][0])
+    ((7, 3), True)
     """
     rows = dict(workspace)
     for key in ("activations", "deltas", "derivatives"):

@@ -463,6 +463,22 @@ def make_schedule(name, solver, power_t=0.5, verbose=False):
     As in ``MLPClassifier``, ``"invscaling"`` and ``"adaptive"`` are SGD's:
     Adam keeps a constant step size with them. ``"cosine"`` applies to both.
 
+    Parameters
+    ----------
+    name : {"constant", "invscaling", "adaptive", "cosine"}
+        The estimator's ``learning_rate``.
+    solver : {"sgd", "adam"}
+        The optimizer the schedule is for.
+    power_t : float, default=0.5
+        The exponent of ``"invscaling"``.
+    verbose : bool, default=False
+        Whether ``"adaptive"`` says when it lowers the rate.
+
+    Returns
+    -------
+    schedule : Schedule
+        ``Constant``, ``InvScaling``, ``Adaptive`` or ``Cosine``.
+
     Examples
     --------
     >>> from sklearn_sigmoid_mlp._optimizers import make_schedule

@@ -109,6 +109,24 @@ def make_step(path, params, objective, optimizer, batch_size):
         ``step(X_batch, y_batch, weight_batch) -> objective``: trains on the
         rows and returns their objective (the weighted mean for a block). The
         update is skipped when the objective is not finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sigmoid_mlp._losses import Objective
+    >>> from sklearn_sigmoid_mlp._optimizers import SGD, Constant, init_state
+    >>> from sklearn_sigmoid_mlp._parameters import Parameters
+    >>> from sklearn_sigmoid_mlp._steps import make_step
+    >>> params = Parameters.packed([np.ones((4, 3)), np.ones((3, 2))],
+    ...                            [np.zeros(3), np.zeros(2)], True, xp=np)
+    >>> sgd = SGD(init_state("sgd", params.n_trained, np.float64, 0.1, xp=np),
+    ...           Constant(), 0.9, True, xp=np)
+    >>> step = make_step("mini_batch", params, Objective("log_loss", "softmax"),
+    ...                  sgd, batch_size=5)
+    >>> before = params.trained.copy()
+    >>> value = step(np.eye(5, 4), np.eye(2)[[0, 1, 0, 1, 1]], np.ones(5))
+    >>> round(value, 4), bool((params.trained != before).any())
+    (0.6931, True)
     """
     if path not in STEP_PATHS:
         raise ValueError(f"Unknown step path {path!r}; choose from {STEP_PATHS}.")
