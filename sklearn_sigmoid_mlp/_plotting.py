@@ -5,6 +5,7 @@ imports it only inside the methods that draw, so that importing
 :mod:`sklearn_sigmoid_mlp` never needs it.
 """
 
+from sklearn.base import is_regressor
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
@@ -51,6 +52,11 @@ class TrainingCurveDisplay:
 
     estimator_name : str, default=None
         Name of the estimator, used as a prefix of the legend's labels.
+
+    score_name : str, default="accuracy"
+        Name of the validation score, in its label: ``"accuracy"`` for a
+        classifier, ``"R²"`` for a regressor (what :meth:`from_estimator`
+        chooses).
 
     Attributes
     ----------
@@ -113,12 +119,14 @@ class TrainingCurveDisplay:
         validation_loss_curve=None,
         loss_name=None,
         estimator_name=None,
+        score_name="accuracy",
     ):
         self.loss_curve = loss_curve
         self.validation_scores = validation_scores
         self.validation_loss_curve = validation_loss_curve
         self.loss_name = loss_name
         self.estimator_name = estimator_name
+        self.score_name = score_name
 
     def plot(self, ax=None, *, name=None, loss_kwargs=None, validation_kwargs=None):
         """Draw the curves.
@@ -199,13 +207,13 @@ class TrainingCurveDisplay:
             self.validation_ax_ = ax.twinx()
             validation_kwargs = {
                 "color": "C1",
-                "label": f"{prefix}validation accuracy",
+                "label": f"{prefix}validation {self.score_name}",
             } | (validation_kwargs or {})
             epochs = range(1, len(self.validation_scores) + 1)
             (self.validation_line_,) = self.validation_ax_.plot(
                 epochs, list(self.validation_scores), **validation_kwargs
             )
-            self.validation_ax_.set_ylabel("Validation accuracy")
+            self.validation_ax_.set_ylabel(f"Validation {self.score_name}")
             handles.append(self.validation_line_)
         ax.legend(handles=handles, loc="center right")
 
@@ -297,6 +305,7 @@ class TrainingCurveDisplay:
             validation_loss_curve=getattr(model, "validation_loss_curve_", None),
             loss_name=loss_name if isinstance(loss_name, str) else None,
             estimator_name=name,
+            score_name="R²" if is_regressor(model) else "accuracy",
         )
         return display.plot(
             ax=ax, loss_kwargs=loss_kwargs, validation_kwargs=validation_kwargs

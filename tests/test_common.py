@@ -39,6 +39,7 @@ ESTIMATORS = [
     SigmoidMLPRegressor(solver="sgd"),
     # 0.01 fits check_regressors_train's data within 200 epochs
     SigmoidMLPRegressor(solver="sgd", learning_rate_init=0.01),
+    SigmoidMLPRegressor(solver="lbfgs"),
 ]
 # loss="poisson" is not among them: check_regressor_multioutput draws negative
 # targets whatever the tags say (positive_only), which the Poisson loss refuses

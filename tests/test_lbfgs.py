@@ -19,12 +19,17 @@ import pytest
 import scipy.sparse as sp
 from helpers import quiet_fit
 from scipy.optimize import check_grad
-from sklearn.datasets import load_digits, make_multilabel_classification
+from sklearn.datasets import (
+    load_digits,
+    make_multilabel_classification,
+    make_regression,
+)
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.neural_network import MLPClassifier
+from sklearn.linear_model import PoissonRegressor
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import MinMaxScaler
 
-from sklearn_sigmoid_mlp import SigmoidMLPClassifier
+from sklearn_sigmoid_mlp import SigmoidMLPClassifier, SigmoidMLPRegressor
 from sklearn_sigmoid_mlp._lbfgs import FlatObjective
 from sklearn_sigmoid_mlp._losses import Objective
 from sklearn_sigmoid_mlp._network import init_parameters
@@ -548,3 +553,85 @@ def test_training_curve_display_says_lbfgs_has_no_loss_curve():
     )
     with pytest.raises(ValueError, match="solver='lbfgs' records none"):
         TrainingCurveDisplay.from_estimator(clf)
+
+
+# --------------------------------------------------------------- the regressor
+
+
+REGRESSION = make_regression(
+    n_samples=200, n_features=10, n_informative=10, random_state=7
+)
+REGRESSION = (REGRESSION[0], REGRESSION[1] / REGRESSION[1].std())
+
+
+@pytest.mark.parametrize("estimator", ["ours", "MLPRegressor"])
+def test_lbfgs_regression(estimator):
+    """test_mlp.py's ``test_lbfgs_regression``: R² above 0.98 (sigmoid)."""
+    X, y = REGRESSION
+    params = {"solver": "lbfgs", "hidden_layer_sizes": 50, "max_iter": 200}
+    params.update(tol=1e-3, random_state=1)
+    if estimator == "ours":
+        mlp = SigmoidMLPRegressor(**params)
+    else:
+        mlp = MLPRegressor(**params, **LOGISTIC)
+    quiet_fit(mlp, X, y)
+    assert mlp.score(X, y) > 0.98
+
+
+@pytest.mark.parametrize("estimator", ["ours", "MLPRegressor"])
+def test_lbfgs_regression_maxfun(estimator):
+    """``max_fun`` limits a regressor's iterations too, with the warning."""
+    X, y = REGRESSION
+    params = {"solver": "lbfgs", "hidden_layer_sizes": 50, "tol": 0.0}
+    params.update(max_iter=150, max_fun=10, random_state=1)
+    if estimator == "ours":
+        mlp = SigmoidMLPRegressor(**params)
+    else:
+        mlp = MLPRegressor(**params, **LOGISTIC)
+    with pytest.warns(ConvergenceWarning, match="lbfgs failed to converge"):
+        mlp.fit(X, y)
+    assert mlp.n_iter_ <= 10
+
+
+def test_multioutput_regression():
+    """test_mlp.py's multi-output case with lbfgs: R² above 0.9."""
+    X, y = make_regression(n_samples=200, n_targets=5, random_state=11)
+    mlp = SigmoidMLPRegressor(
+        solver="lbfgs", hidden_layer_sizes=50, max_iter=200, tol=1e-2, random_state=1
+    )
+    quiet_fit(mlp, X, y / y.std(axis=0))
+    assert mlp.score(X, y / y.std(axis=0)) > 0.9
+    assert mlp.predict(X).shape == y.shape
+
+
+def test_poisson_without_hidden_units_is_the_glm():
+    """Poisson loss, lbfgs, no hidden layer: PoissonRegressor's predictions."""
+    rng = np.random.RandomState(0)
+    X = np.linspace(0, 1, 100).reshape(-1, 1)
+    y = rng.poisson(np.exp(X[:, 0] + 1))
+    glm = PoissonRegressor(alpha=0, tol=1e-7).fit(X, y)
+    mlp = SigmoidMLPRegressor(
+        loss="poisson",
+        hidden_layer_sizes=(),
+        alpha=0,
+        solver="lbfgs",
+        tol=1e-7,
+        random_state=1,
+    )
+    quiet_fit(mlp, X, y)
+    np.testing.assert_allclose(mlp.predict(X), glm.predict(X), rtol=1e-4)
+
+
+def test_regressor_lbfgs_has_no_partial_fit_and_mlpregressor_s_attributes():
+    X, y = REGRESSION
+    reg = quiet_fit(
+        SigmoidMLPRegressor(solver="lbfgs", hidden_layer_sizes=8, max_iter=20), X, y
+    )
+    assert not hasattr(reg, "partial_fit")
+    for name in STOCHASTIC_ONLY:
+        assert not hasattr(reg, name), name
+    assert reg.t_ == 0 and 0 < reg.n_iter_ <= 20
+    # X_val: an R² per iteration
+    quiet_fit(reg, X[:150], y[:150], X_val=X[150:], y_val=y[150:])
+    assert len(reg.validation_scores_) == reg.n_iter_
+    assert reg.validation_scores_[-1] == pytest.approx(reg.score(X[150:], y[150:]))

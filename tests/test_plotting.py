@@ -235,3 +235,21 @@ def test_package_import_does_not_import_matplotlib():
     import subprocess
 
     subprocess.run([sys.executable, child_program("import_package.py")], check=True)
+
+
+def test_a_regressor_s_validation_score_is_r2():
+    from sklearn.datasets import load_diabetes
+
+    from sklearn_sigmoid_mlp import SigmoidMLPRegressor
+
+    X, y = load_diabetes(return_X_y=True)
+    reg = SigmoidMLPRegressor(
+        hidden_layer_sizes=(8,), early_stopping=True, max_iter=5, random_state=0
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reg.fit(X, y / y.std())
+    display = TrainingCurveDisplay.from_estimator(reg)
+    assert display.validation_ax_.get_ylabel() == "Validation R²"
+    assert display.validation_line_.get_label() == "validation R²"
+    plt.close(display.figure_)
