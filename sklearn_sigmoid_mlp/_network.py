@@ -477,8 +477,10 @@ def predict_output(
             for start in range(0, X.shape[0], block_rows):
                 stop = min(start + block_rows, X.shape[0])
                 output[start:stop, ...] = outputs(X[start:stop, ...])
-    # outputs are bounded, so a finite sum means no NaN: one reduction
-    if not math.isfinite(float(sum_all(output, xp))) and bool(xp.any(xp.isnan(output))):
+        # a finite sum means no NaN, in one reduction (an exponential output's
+        # sum may overflow: then the NaN check proper)
+        finite = math.isfinite(float(sum_all(output, xp)))
+    if not finite and bool(xp.any(xp.isnan(output))):
         raise ValueError(
             f"X has values so large that the network's products overflow "
             f"in {output.dtype}; scale the features (e.g. with StandardScaler)."

@@ -286,7 +286,7 @@ class TrainingCurveDisplay:
         _check_matplotlib_support(f"{cls.__name__}.from_estimator")
         check_is_fitted(estimator)
         model = estimator[-1] if isinstance(estimator, Pipeline) else estimator
-        if getattr(model, "solver", None) == "lbfgs":
+        if hasattr(model, "coefs_") and getattr(model, "solver", None) == "lbfgs":
             raise ValueError(
                 f"{cls.__name__} draws the loss of each epoch of a stochastic "
                 "solver; a model fitted with solver='lbfgs' records none (as "
