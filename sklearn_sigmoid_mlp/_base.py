@@ -18,25 +18,17 @@ an object that encodes it, weighs it and scores outputs against it) and
 ``_adopt_targets(targets)`` (the fitted attributes of a first call).
 """
 
-import math
 from numbers import Integral
 from typing import ClassVar
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator
-from sklearn.utils import assert_all_finite, check_random_state
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils import check_random_state
 
 from . import _validation
 from ._array_api import (
     asnumpy,
-    check_same_namespace,
-    float_dtypes,
     from_numpy,
-    library_name,
-    model_namespace,
-    namespace_and_device,
     numpy_dtype,
 )
 from ._callbacks import (
@@ -47,12 +39,15 @@ from ._callbacks import (
     begin_fit,
     end_fit,
 )
+from ._inputs import TrainingInputsMixin
 from ._interrupt import Interrupt
 from ._lbfgs import FlatObjective, run_lbfgs
 from ._losses import Objective
 from ._network import init_parameters, predict_output
 from ._optimizers import make_optimizer, state_for_call
 from ._parameters import Parameters
+from ._predicting import PredictionMixin
+from ._records import TrainingRecordsMixin
 from ._settings import OPTIMIZER_SETTINGS, SHARED_CONSTRAINTS
 from ._state import VersionedPickleMixin, rollback_on_error
 from ._training import (
@@ -61,29 +56,18 @@ from ._training import (
     Report,
     TimeBudget,
     Trainer,
-    TrainingData,
 )
-from ._warnings import warn_lbfgs, warn_on_stop, warn_schedule_ended
-from ._xp import astype, copy, is_numpy, squared_norm, sum_all
-
-#: Whether predictions take the fast path for plain NumPy rows (see
-#: ``BaseSigmoidMLP._plain_rows``); tests turn it off to compare the outcomes.
-PLAIN_ROWS_FAST_PATH = True
-_PLAIN_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
-
-#: the fitted attributes of the stochastic solvers only (not of lbfgs, which
-#: has a validation record only with X_val)
-_STOCHASTIC_RECORDS = (
-    "loss_curve_",
-    "best_loss_",
-    "best_validation_score_",
-    "_no_improvement_count",
-    "validation_scores_",
-    "validation_loss_curve_",
-)
+from ._warnings import warn_schedule_ended
 
 
-class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
+class BaseSigmoidMLP(
+    TrainingInputsMixin,
+    TrainingRecordsMixin,
+    PredictionMixin,
+    VersionedPickleMixin,
+    CallbackSupportMixin,
+    BaseEstimator,
+):
     """Training and prediction of a sigmoid MLP, behind the public estimators.
 
     Not a public class: the parameters and the public methods with their
@@ -164,94 +148,6 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         self._train(params, data, validation, targets, rng, incremental, interrupt)
         self._rng_state = rng.get_state()
 
-    def _check_namespace(self, X, continuing, incremental, has_validation):
-        """The namespace and device of the call: X's, the model's when continuing."""
-        if continuing:
-            check_same_namespace(X, self, "partial_fit" if incremental else "fit")
-        xp, device = namespace_and_device(X)
-        holds_out = self.early_stopping and self.solver != "lbfgs"
-        if not is_numpy(xp) and holds_out and not has_validation:
-            raise ValueError(
-                "early_stopping=True holds rows of X out with NumPy input only, "
-                f"not with {library_name(xp)} arrays. Pass your own validation "
-                "set (X_val and y_val, in the namespace of X), set "
-                "early_stopping=False, or train on NumPy arrays."
-            )
-        return xp, device
-
-    def _check_X_y(self, X, y, continuing, xp, device):
-        """X validated in the network's dtype (CSR if sparse); y on the host."""
-        X, y = validate_data(
-            self,
-            X,
-            asnumpy(y),  # targets are checked on the host, in NumPy
-            accept_sparse=["csr", "csc"],
-            dtype=float_dtypes(xp, device),
-            multi_output=True,
-            reset=not continuing,
-        )
-        if continuing and X.dtype != self.coefs_[0].dtype:
-            # the network keeps the dtype it was first trained in
-            X = astype(X, self.coefs_[0].dtype, xp)
-        if sp.issparse(X) and X.format != "csr":
-            # batches are row slices: CSR makes them cheap (no densifying)
-            X = X.tocsr()
-        return X, y
-
-    def _training_data(
-        self, X, y, sample_weight, classes, incremental, continuing, xp, device
-    ):
-        """The call's :class:`TrainingData`, its targets and class weights."""
-        sample_weight, classes = asnumpy(sample_weight), asnumpy(classes)
-        dtype = numpy_dtype(X.dtype)
-        fitted = self._fitted_targets() if continuing else None
-        labels, targets = self._targets_of_call(y, classes, incremental, fitted)
-        encoded, label_index = targets.encode(labels, dtype)
-        counts = getattr(self, "_class_weight_counts", None) if incremental else None
-        weights, class_weights, counts = targets.weights(
-            sample_weight, X.shape[0], dtype, label_index, counts
-        )
-        if not continuing:
-            self._adopt_targets(targets)
-        if incremental and counts is not None:
-            # partial_fit's "balanced" weights use the counts of every call so far
-            self._class_weight_counts = counts
-        data = TrainingData(
-            X,
-            from_numpy(encoded, xp, device),
-            from_numpy(weights, xp, device),
-            labels=labels,
-            label_index=label_index,
-            metadata=None
-            if sample_weight is None
-            else {"sample_weight": sample_weight},
-        )
-        return data, targets, class_weights
-
-    def _validation_set(self, X_val, y_val, sample_weight_val, dtype, xp, device, *t):
-        """``X_val`` checked as ``X`` is, ``y_val`` by the call's targets."""
-        targets, class_weights = t
-        X_val = _validation.check_X_val(
-            X_val,
-            n_features=self.n_features_in_,
-            feature_names=getattr(self, "feature_names_in_", None),
-            dtypes=float_dtypes(xp, device),
-            dtype=dtype,
-            xp=xp,
-            device=device,
-            estimator_name=type(self).__name__,
-        )
-        labels, y, weight = targets.validation(
-            asnumpy(y_val),
-            asnumpy(sample_weight_val),
-            X_val.shape[0],
-            numpy_dtype(dtype),
-            class_weights,
-        )
-        return _validation.validation_set(
-            X_val, labels, y, weight, sample_weight_val, xp, device
-        )
-
     def _hidden_layer_sizes(self):
         hidden = self.hidden_layer_sizes
         hidden = [hidden] if isinstance(hidden, Integral) else list(hidden)
@@ -281,21 +177,9 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         self._adopt_parameters(params)
         # whether intercepts_ are trained and used (fixed at a fresh start)
         self._with_intercepts = bool(self.fit_intercept)
-        self.n_iter_, self.t_, self.loss_ = 0, 0, None
         self._validation_seed = int(rng.randint(np.iinfo(np.int32).max))
         self._optimizer_state = None
-        for name in _STOCHASTIC_RECORDS:
-            # lbfgs keeps none of them, as in MLPClassifier; nor a refit with it
-            self.__dict__.pop(name, None)
-        if self.solver != "lbfgs":
-            self._start_stochastic_records()
-
-    def _start_stochastic_records(self):
-        """The records of the stochastic solvers: the loss curve, the best value."""
-        self.loss_curve_, self._no_improvement_count = [], 0
-        self.validation_scores_ = self.validation_loss_curve_ = None
-        self.best_loss_ = None if self.early_stopping else np.inf
-        self.best_validation_score_ = -np.inf if self.early_stopping else None
+        self._start_records()
 
     def _adopt_parameters(self, params):
         """``coefs_`` and ``intercepts_`` become the views of ``params``."""
@@ -474,166 +358,3 @@ class BaseSigmoidMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         if self.max_time is not None:
             rules.append(TimeBudget(self.max_time))
         return rules
-
-    def _record(self, result, has_validation, incremental, schedule_ended=False):
-        """Turn what the training engine did into fitted attributes and warnings.
-
-        As in ``MLPClassifier``, ``n_iter_`` counts the epochs of this call
-        (one for ``partial_fit``); ``loss_curve_`` and ``t_`` keep the whole
-        history. A call that ran out of ``max_iter`` warns, but where its
-        learning-rate schedule ended with it (``schedule_ended``), as planned.
-        """
-        if result.stop_reason == "diverged" and not result.epoch_losses:
-            # the weights and optimizer state are back where the call started
-            raise ValueError(
-                "Solver produced non-finite parameter weights or an exploding "
-                "loss before completing an epoch, with learning_rate_init="
-                f"{self.learning_rate_init}; no model was trained. Try a smaller "
-                "learning_rate_init; the input data may also contain large "
-                "values and need to be preprocessed (e.g. with StandardScaler)."
-            )
-        self.n_iter_ = result.n_epochs
-        self.loss_curve_.extend(float(loss) for loss in result.epoch_losses)
-        if self.loss_curve_:
-            self.loss_ = self.loss_curve_[-1]
-        self.t_ = result.samples_seen
-        if result.best is not None:
-            self._no_improvement_count = result.no_improvement_count
-            if self.early_stopping:
-                self.best_validation_score_ = result.best
-            else:
-                self.best_loss_ = result.best
-        self._record_validation(result, has_validation)
-        self.stop_reason_ = result.stop_reason or (
-            "partial_fit" if incremental else "max_iter"
-        )
-        self._warn_on_stop(schedule_ended)
-
-    def _record_lbfgs(self, result, has_validation, params, start):
-        """The fitted attributes of ``solver="lbfgs"``, as ``MLPClassifier``'s:
-        ``n_iter_`` (iterations) and ``loss_``; no loss curve, ``t_`` kept."""
-        solution = result.lbfgs
-        if not (
-            math.isfinite(solution.fun)
-            and math.isfinite(float(squared_norm(params.trained, params.xp)))
-        ):
-            params.restore(start)
-            raise ValueError(
-                "Solver produced non-finite parameter weights. The input data may "
-                "contain large values and need to be preprocessed."
-            )
-        self.n_iter_ = min(int(solution.nit), self.max_iter)
-        self.loss_ = float(solution.fun)
-        if has_validation:
-            self._record_validation(result, has_validation)
-        else:
-            # as MLPClassifier's lbfgs, no validation record at all
-            self.__dict__.pop("validation_scores_", None)
-            self.__dict__.pop("validation_loss_curve_", None)
-        self.stop_reason_ = result.stop_reason
-        if self.stop_reason_ in ("max_iter", "max_fun", "abnormal"):
-            warn_lbfgs(solution, self.n_iter_, self.max_iter)
-        else:
-            self._warn_on_stop()
-
-    def _record_validation(self, result, has_validation):
-        """``validation_scores_`` and ``validation_loss_curve_``: lists for a
-        call with validation data, extended by warm-started calls; else None."""
-        if not has_validation:
-            self.validation_scores_ = self.validation_loss_curve_ = None
-            return
-        scores = getattr(self, "validation_scores_", None) or []
-        losses = getattr(self, "validation_loss_curve_", None)
-        if losses is None:
-            # none yet, or a model pickled before validation losses were recorded
-            losses = [np.nan] * len(scores)
-        self.validation_scores_ = scores + result.validation_scores
-        self.validation_loss_curve_ = losses + result.validation_losses
-
-    def _fitted_attributes(self, record):
-        """The attributes of a model stopped now, after this call's ``record``.
-
-        What scikit-learn's callbacks get as their ``fitted_estimator``
-        (copies: training goes on in place).
-        """
-        xp = self._parameters.xp
-        losses = [float(loss) for loss in record.epoch_losses]
-        attributes = {
-            "coefs_": [copy(coef, xp) for coef in self.coefs_],
-            "intercepts_": [copy(intercept, xp) for intercept in self.intercepts_],
-            "n_iter_": record.n_epochs,
-            "loss_": losses[-1] if losses else getattr(self, "loss_", None),
-        }
-        if self.solver != "lbfgs":
-            attributes["loss_curve_"] = self.loss_curve_ + losses
-            attributes["t_"] = record.samples_seen
-        if record.validation_scores:
-            scores = getattr(self, "validation_scores_", None) or []
-            losses = getattr(self, "validation_loss_curve_", None)
-            losses = losses or [np.nan] * len(scores)
-            attributes["validation_scores_"] = scores + record.validation_scores
-            attributes["validation_loss_curve_"] = losses + record.validation_losses
-        return attributes
-
-    def _warn_on_stop(self, schedule_ended=False):
-        warn_on_stop(
-            self.stop_reason_, self.max_iter, self.early_stopping, schedule_ended
-        )
-
-    # -------------------------------------------------------------- predict
-
-    def _plain_rows(self, X):
-        """Whether ``X`` is rows that the full checks would return unchanged.
-
-        A non-empty C- or F-ordered float32 or float64 ndarray of native byte
-        order with the fitted number of columns, for a fitted NumPy model that
-        saw no feature names: ``validate_data`` would accept it as it is and
-        warn about nothing, so predictions skip it (finiteness is checked on
-        the first layer's product either way). Anything else takes the full
-        checks, with their errors and warnings.
-        """
-        state = self.__dict__
-        coefs = state.get("coefs_")
-        return (
-            type(X) is np.ndarray
-            and X.ndim == 2
-            and X.dtype in _PLAIN_DTYPES
-            and X.shape[0] > 0
-            and X.shape[1] == state.get("n_features_in_")
-            and "feature_names_in_" not in state
-            and (X.flags.c_contiguous or X.flags.f_contiguous)
-            and coefs is not None
-            and type(coefs[0]) is np.ndarray
-        )
-
-    def _output(self, X):
-        """The network's outputs for validated X (finiteness checked on the
-        first layer's product, which is smaller than X)."""
-        xp = model_namespace(self.coefs_[0])
-        params = Parameters.of(
-            self.coefs_, self.intercepts_, self._with_intercepts, xp=xp
-        )
-
-        def check_input(rows, product):
-            if not math.isfinite(float(sum_all(product, xp))):
-                assert_all_finite(
-                    rows, input_name="X", estimator_name=type(self).__name__
-                )
-
-        return predict_output(params, X, self.out_activation_, check_input)
-
-    def _validate_predict_data(self, X, method="predict"):
-        if PLAIN_ROWS_FAST_PATH and self._plain_rows(X):
-            return X
-        check_is_fitted(self)
-        check_same_namespace(X, self, method)
-        xp, device = namespace_and_device(X)
-        # finiteness is checked on the first layer's product (_output)
-        return validate_data(
-            self,
-            X,
-            accept_sparse=["csr", "csc"],
-            dtype=float_dtypes(xp, device),
-            ensure_all_finite=False,
-            reset=False,
-        )

@@ -1,7 +1,7 @@
 """The scikit-learn regressor: its parameters and public methods.
 
 What depends on the targets is here and in :mod:`._targets`
-(:class:`~._targets.RegressionTargets`); the training and the forward pass
+(:class:`~._regression_targets.RegressionTargets`); the training and the forward pass
 are the base class's (:mod:`._base`), shared with the classifier.
 """
 
@@ -11,7 +11,7 @@ from sklearn.base import RegressorMixin, _fit_context
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 
-from . import _targets
+from . import _regression_targets
 from ._base import BaseSigmoidMLP
 
 __all__ = ["SigmoidMLPRegressor"]
@@ -515,7 +515,9 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
 
     def _targets_of_call(self, y, classes, incremental, fitted):
         """The checked targets of a training call (``classes`` is None)."""
-        return _targets.regression_targets_of_call(y, self.loss, fitted, incremental)
+        return _regression_targets.regression_targets_of_call(
+            y, self.loss, fitted, incremental
+        )
 
     def _adopt_targets(self, targets):
         """A first call's targets become fitted attributes."""
@@ -524,7 +526,7 @@ class SigmoidMLPRegressor(RegressorMixin, BaseSigmoidMLP):
 
     def _fitted_targets(self):
         """The targets of the fitted model."""
-        return _targets.RegressionTargets(
+        return _regression_targets.RegressionTargets(
             self.n_outputs_, self.loss, out_activation=self.out_activation_
         )
 

@@ -57,8 +57,9 @@ def choose_step_path(params, objective, optimizer, X, batch_size):
     --------
     >>> import numpy as np
     >>> from sklearn_sigmoid_mlp._losses import Objective
-    >>> from sklearn_sigmoid_mlp._optimizers import SGD, Constant, init_state
+    >>> from sklearn_sigmoid_mlp._optimizers import SGD, init_state
     >>> from sklearn_sigmoid_mlp._parameters import Parameters
+    >>> from sklearn_sigmoid_mlp._schedules import Constant
     >>> from sklearn_sigmoid_mlp._steps import choose_step_path
     >>> params = Parameters.packed([np.ones((4, 3)), np.ones((3, 2))],
     ...                            [np.zeros(3), np.zeros(2)], False, xp=np)
@@ -114,8 +115,9 @@ def make_step(path, params, objective, optimizer, batch_size):
     --------
     >>> import numpy as np
     >>> from sklearn_sigmoid_mlp._losses import Objective
-    >>> from sklearn_sigmoid_mlp._optimizers import SGD, Constant, init_state
+    >>> from sklearn_sigmoid_mlp._optimizers import SGD, init_state
     >>> from sklearn_sigmoid_mlp._parameters import Parameters
+    >>> from sklearn_sigmoid_mlp._schedules import Constant
     >>> from sklearn_sigmoid_mlp._steps import make_step
     >>> params = Parameters.packed([np.ones((4, 3)), np.ones((3, 2))],
     ...                            [np.zeros(3), np.zeros(2)], True, xp=np)

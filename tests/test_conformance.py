@@ -32,7 +32,7 @@ from sklearn_sigmoid_mlp import (
     SigmoidMLPClassifier,
     SigmoidMLPRegressor,
     _base,
-    _targets,
+    _regression_targets,
 )
 
 pytestmark = pytest.mark.usefixtures("single_blas_thread")
@@ -599,7 +599,9 @@ def test_regressor_trains_as_mlpregressor_from_the_same_weights(
     )
     # ours starts its output at the mean target; here it starts as MLPRegressor's
     monkeypatch.setattr(
-        _targets.RegressionTargets, "initialize_outputs", lambda self, p, d: None
+        _regression_targets.RegressionTargets,
+        "initialize_outputs",
+        lambda self, p, d: None,
     )
     params = {
         "hidden_layer_sizes": (7, 5),
@@ -639,7 +641,9 @@ def test_multioutput_squared_error_reports_mlpregressors_loss(monkeypatch):
         ),
     )
     monkeypatch.setattr(
-        _targets.RegressionTargets, "initialize_outputs", lambda self, p, d: None
+        _regression_targets.RegressionTargets,
+        "initialize_outputs",
+        lambda self, p, d: None,
     )
     params = {"hidden_layer_sizes": (7,), "batch_size": 200, "max_iter": 1}
     ours = quiet_fit(make_regressor("ours", **params), X_REG, Y_REG_MULTI)

@@ -17,7 +17,7 @@ import pytest
 import scipy.sparse as sp
 from sklearn.exceptions import NotFittedError
 
-import sklearn_sigmoid_mlp._base as base
+import sklearn_sigmoid_mlp._predicting as base
 from sklearn_sigmoid_mlp import SigmoidMLPClassifier
 
 N_FEATURES = 5

@@ -41,15 +41,13 @@ from sklearn_sigmoid_mlp._network import (
 from sklearn_sigmoid_mlp._optimizers import (
     SGD,
     Adam,
-    Adaptive,
-    Constant,
-    InvScaling,
     adam_step,
     init_state,
     sgd_rank_one_step,
     sgd_step,
 )
 from sklearn_sigmoid_mlp._parameters import Parameters
+from sklearn_sigmoid_mlp._schedules import Adaptive, Constant, InvScaling
 
 N_SAMPLES = 7
 N_FEATURES = 5

@@ -18,8 +18,9 @@ from sklearn.datasets import load_digits
 from sklearn_sigmoid_mlp import NOTEBOOK_PARAMS, SigmoidMLPClassifier
 from sklearn_sigmoid_mlp._losses import Objective
 from sklearn_sigmoid_mlp._network import init_parameters
-from sklearn_sigmoid_mlp._optimizers import SGD, Constant, init_state
+from sklearn_sigmoid_mlp._optimizers import SGD, init_state
 from sklearn_sigmoid_mlp._parameters import Parameters
+from sklearn_sigmoid_mlp._schedules import Constant
 from sklearn_sigmoid_mlp._training import Trainer, TrainingData
 
 SIZES = [784, 128, 64, 10]

@@ -28,7 +28,7 @@ from sklearn.preprocessing import StandardScaler, scale
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_sigmoid_mlp import SigmoidMLPRegressor, _losses, _training, to_numpy
-from sklearn_sigmoid_mlp._targets import (
+from sklearn_sigmoid_mlp._regression_targets import (
     RegressionTargets,
     check_regression_targets,
     regression_targets_of_call,

@@ -18,7 +18,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_sigmoid_mlp import SigmoidMLPClassifier
-from sklearn_sigmoid_mlp._optimizers import cosine_rate
+from sklearn_sigmoid_mlp._schedules import cosine_rate
 
 pytestmark = pytest.mark.usefixtures("single_blas_thread")
 

@@ -12,13 +12,12 @@ import pytest
 from sklearn_sigmoid_mlp._losses import Objective
 from sklearn_sigmoid_mlp._network import forward, init_parameters
 from sklearn_sigmoid_mlp._optimizers import (
-    Constant,
-    Cosine,
     init_state,
     make_optimizer,
     state_for_call,
 )
 from sklearn_sigmoid_mlp._parameters import Parameters
+from sklearn_sigmoid_mlp._schedules import Constant, Cosine
 from sklearn_sigmoid_mlp._steps import STEP_PATHS, choose_step_path
 from sklearn_sigmoid_mlp._training import (
     DIVERGENCE_FACTOR,
