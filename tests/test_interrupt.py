@@ -13,8 +13,8 @@
   typed later at an interactive prompt (a real ``python -i``) is stopped
   gracefully again.
 
-Every child program is checked to import the package these tests import
-(``PYTHONPATH`` reaches it through the environment).
+Every child program is checked to import the code these tests import (the
+same files, or an installed copy of the same source).
 """
 
 import json
@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -228,8 +229,15 @@ END_WITHIN = 10.0
 
 
 def _package_line(line):
-    """The child imports the package that the tests import, not another one."""
-    assert line.split(maxsplit=1)[1].strip() == sklearn_sigmoid_mlp.__file__
+    """The child imports the code that the tests import, not another one.
+
+    The same files, or (where the package is installed, as in CI, and the
+    tests import the checkout) the same source of every module.
+    """
+    child = Path(line.split(maxsplit=1)[1].strip()).parent
+    ours = Path(sklearn_sigmoid_mlp.__file__).parent
+    for module in sorted(ours.glob("*.py")):
+        assert (child / module.name).read_bytes() == module.read_bytes(), module.name
 
 
 def _grid_search_child(fit_seconds, press_within, want_press):
