@@ -1,36 +1,47 @@
 """Export to ONNX: serve a fitted model without Python, verified with ONNX Runtime.
 
 Importing this module registers :class:`~sklearn_sigmoid_mlp.SigmoidMLPClassifier`
-with `skl2onnx <https://onnx.ai/sklearn-onnx/>`_ (the ``onnx`` extra:
+and :class:`~sklearn_sigmoid_mlp.SigmoidMLPRegressor` with
+`skl2onnx <https://onnx.ai/sklearn-onnx/>`_ (the ``onnx`` extra:
 ``pip install "sklearn-sigmoid-mlp[onnx]"``), so that ``skl2onnx.to_onnx``
-converts it alone or inside a :class:`~sklearn.pipeline.Pipeline` with
+converts them alone or inside a :class:`~sklearn.pipeline.Pipeline` with
 scikit-learn's preprocessing. Importing ``sklearn_sigmoid_mlp`` itself never
 imports skl2onnx or onnx. :func:`register` does the same explicitly (it is
 idempotent) and :func:`to_onnx` registers and converts in one call.
 
-The converter reads the fitted attributes only (``coefs_``, ``intercepts_``
-when the model has trained intercepts, ``out_activation_``, ``classes_`` and
-the output layout of the loss). The graph is the forward pass of the user
-guide: per layer a ``MatMul``, an ``Add`` when there are intercepts and a
-``Sigmoid`` for hidden layers; then ``Softmax`` (multiclass log-loss) or
-``Sigmoid``; then what :meth:`~SigmoidMLPClassifier.predict_proba` does with
-the outputs: ``[1 - p, p]`` for binary targets (a column of ones for a
-single class), the normalisation of
-``loss="squared_error"``'s independent sigmoids (a row of zeros becoming
-uniform), the probabilities as they are for multilabel targets. Labels are
-the original classes (integers or strings; multilabel models give 0/1 per
-label), by ``ArgMax`` and ``Gather`` (or ``p > 0.5`` per label); every output
-works for 0 rows. The graph computes in the input's type: float32 inputs in
-float32, float64 inputs in float64.
+The classifier's converter reads the fitted attributes only (``coefs_``,
+``intercepts_`` when the model has trained intercepts, ``out_activation_``,
+``classes_`` and the output layout of the loss). The graph is the forward
+pass of the user guide: per layer a ``MatMul``, an ``Add`` when there are
+intercepts and a ``Sigmoid`` for hidden layers; then ``Softmax``
+(multiclass log-loss) or ``Sigmoid``; then what
+:meth:`~SigmoidMLPClassifier.predict_proba` does with the outputs:
+``[1 - p, p]`` for binary targets (a column of ones for a single class), the
+normalisation of ``loss="squared_error"``'s independent sigmoids (a row of
+zeros becoming uniform), the probabilities as they are for multilabel
+targets. Labels are the original classes (integers or strings; multilabel
+models give 0/1 per label), by ``ArgMax`` and ``Gather`` (or ``p > 0.5`` per
+label); every output works for 0 rows. The graph computes in the input's
+type: float32 inputs in float32, float64 inputs in float64.
 
-skl2onnx's options of classifiers are honoured: ``zipmap`` (``True``, the
-default: a list of ``{class: probability}`` dictionaries, whose values are
-float32 whatever the input's type, ZipMap accepting float tensors only;
-``False``: a tensor; ``"columns"``: one output per class),
-``output_class_labels`` (a third output, the classes; needs
-``zipmap=False``) and ``nocl`` (class indices ``0 .. n_classes - 1`` instead
-of the classes). Multilabel models have no distribution over classes and
-ignore ``zipmap``.
+The regressor's converter reads ``coefs_``, ``intercepts_`` (when trained)
+and ``out_activation_``: the same hidden layers, then the identity
+(``loss="squared_error"``) or ``Clip`` and ``Exp`` (``loss="poisson"``: the
+exponential clipped to the dtype's finite range, as
+:meth:`~SigmoidMLPRegressor.predict` clips it), in the input's type too. Its
+one output, ``variable``, has shape ``(n_samples, n_outputs)``, a single
+column for a model of one output, as skl2onnx's regressors
+(``MLPRegressor``'s among them) give: ``predict`` returns that column as a
+1-D array. It has no options.
+
+skl2onnx's options of classifiers are honoured by the classifier's
+converter: ``zipmap`` (``True``, the default: a list of ``{class:
+probability}`` dictionaries, whose values are float32 whatever the input's
+type, ZipMap accepting float tensors only; ``False``: a tensor;
+``"columns"``: one output per class), ``output_class_labels`` (a third
+output, the classes; needs ``zipmap=False``) and ``nocl`` (class indices
+``0 .. n_classes - 1`` instead of the classes). Multilabel models have no
+distribution over classes and ignore ``zipmap``.
 
 A model fitted on arrays of another library with array API dispatch
 (PyTorch, CuPy, array-api-strict) is exported from a NumPy copy of its
@@ -43,30 +54,34 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from . import _targets, to_numpy
+from ._activations import exp_bounds
 from ._classifier import SigmoidMLPClassifier
+from ._regressor import SigmoidMLPRegressor
 
 __all__ = ["register", "to_onnx"]
 
 _ALIAS = "SklearnSigmoidMLPClassifier"
+_REGRESSOR_ALIAS = "SklearnSigmoidMLPRegressor"
 _registered = False
 
 
 def register():
-    """Register the converter of ``SigmoidMLPClassifier`` with skl2onnx.
+    """Register the converters of both estimators with skl2onnx.
 
     Importing :mod:`sklearn_sigmoid_mlp.onnx` already calls it; calling it
     again does nothing.
 
     Returns
     -------
-    alias : str
-        The name the converter is registered under.
+    aliases : tuple of str
+        The names the converters of ``SigmoidMLPClassifier`` and
+        ``SigmoidMLPRegressor`` are registered under.
 
     Examples
     --------
     >>> from sklearn_sigmoid_mlp.onnx import register
     >>> register()
-    'SklearnSigmoidMLPClassifier'
+    ('SklearnSigmoidMLPClassifier', 'SklearnSigmoidMLPRegressor')
     """
     global _registered
     if not _registered:
@@ -84,8 +99,15 @@ def register():
                 "nocl": [True, False],
             },
         )
+        update_registered_converter(
+            SigmoidMLPRegressor,
+            _REGRESSOR_ALIAS,
+            _regressor_shape_calculator,
+            _regressor_converter,
+            parser=_regressor_parser,
+        )
         _registered = True
-    return _ALIAS
+    return _ALIAS, _REGRESSOR_ALIAS
 
 
 def to_onnx(model, X, **kwargs):
@@ -93,18 +115,20 @@ def to_onnx(model, X, **kwargs):
 
     Parameters
     ----------
-    model : SigmoidMLPClassifier or Pipeline
-        The fitted estimator, fitted on NumPy arrays or, with array API
-        dispatch, on those of another library: its weights are then copied to
-        NumPy for the export, and the model itself is left as it is.
+    model : SigmoidMLPClassifier, SigmoidMLPRegressor or Pipeline
+        The fitted estimator (or a pipeline ending in one), fitted on NumPy
+        arrays or, with array API dispatch, on those of another library: its
+        weights are then copied to NumPy for the export, and the model itself
+        is left as it is.
     X : ndarray of shape (n_samples, n_features)
         A few rows of the input (a NumPy array), for the input's name, type
         and width; float32 rows make a float32 graph, float64 rows a float64
         graph. ``n_features`` must be the model's ``n_features_in_``.
     **kwargs
         Passed to ``skl2onnx.to_onnx``, such as
-        ``options={"zipmap": False}`` for a probability tensor instead of a
-        list of dictionaries (see the module's description for the options).
+        ``options={"zipmap": False}`` for a classifier's probability tensor
+        instead of a list of dictionaries (see the module's description for
+        the options; the regressor has none).
 
     Returns
     -------
@@ -133,6 +157,20 @@ def to_onnx(model, X, **kwargs):
     >>> bool(np.array_equal(labels, clf.predict(X)))
     True
     >>> bool(np.allclose(proba, clf.predict_proba(X), atol=1e-9))
+    True
+
+    A regressor's output has one column per output:
+
+    >>> from sklearn.datasets import make_friedman1
+    >>> from sklearn_sigmoid_mlp import SigmoidMLPRegressor
+    >>> X, y = make_friedman1(n_samples=400, random_state=0)
+    >>> reg = SigmoidMLPRegressor(hidden_layer_sizes=(32,), batch_size=50,
+    ...                           learning_rate_init=0.05, random_state=0).fit(X, y)
+    >>> session = ort.InferenceSession(to_onnx(reg, X[:1]).SerializeToString())
+    >>> (variable,) = session.run(None, {"X": X})
+    >>> variable.shape
+    (400, 1)
+    >>> bool(np.allclose(variable[:, 0], reg.predict(X), rtol=1e-12))
     True
     """
     from skl2onnx import to_onnx as skl2onnx_to_onnx
@@ -217,21 +255,7 @@ def _shape_calculator(operator):
 
     model = operator.raw_operator
     options = _options(operator.scope_inst, model)
-    shape = list(operator.inputs[0].type.shape or [])  # [] if the rank is unknown
-    if len(shape) not in (0, 2):
-        raise ValueError(
-            f"{type(model).__name__} expects a 2-D input of shape (n_samples, "
-            f"n_features) with n_features_in_={model.n_features_in_} columns, "
-            f"got an ONNX input of shape {shape}."
-        )
-    width = shape[1] if shape else None  # None (or a name) if unknown
-    if isinstance(width, int) and width != model.n_features_in_:
-        raise ValueError(
-            f"X has {width} features, but {type(model).__name__} is expecting "
-            f"{model.n_features_in_} features as input (n_features_in_="
-            f"{model.n_features_in_}): the rows given to to_onnx (or the "
-            "initial_types) must have the width the model was fitted on."
-        )
+    _check_input_width(operator, model)
     n_rows = operator.inputs[0].get_first_dimension()
     n_classes = len(model.classes_)
     classes = _label_classes(options, model)
@@ -247,6 +271,25 @@ def _shape_calculator(operator):
     operator.outputs[1].type = tensor([n_rows, n_classes])
     if options["output_class_labels"]:
         operator.outputs[2].type = label_tensor([n_classes])
+
+
+def _check_input_width(operator, model):
+    """A 2-D input of ``n_features_in_`` columns (or of unknown width/rank)."""
+    shape = list(operator.inputs[0].type.shape or [])  # [] if the rank is unknown
+    if len(shape) not in (0, 2):
+        raise ValueError(
+            f"{type(model).__name__} expects a 2-D input of shape (n_samples, "
+            f"n_features) with n_features_in_={model.n_features_in_} columns, "
+            f"got an ONNX input of shape {shape}."
+        )
+    width = shape[1] if shape else None  # None (or a name) if unknown
+    if isinstance(width, int) and width != model.n_features_in_:
+        raise ValueError(
+            f"X has {width} features, but {type(model).__name__} is expecting "
+            f"{model.n_features_in_} features as input (n_features_in_="
+            f"{model.n_features_in_}): the rows given to to_onnx (or the "
+            "initial_types) must have the width the model was fitted on."
+        )
 
 
 def _class_labels(model):
@@ -335,6 +378,50 @@ def _converter(scope, operator, container):
         graph.node("Identity", [proba], proba_name)
 
 
+def _regressor_parser(scope, model, inputs, custom_parsers=None):
+    """Declare the regressor's one output, ``variable`` (typed by the shape
+    calculator)."""
+    from skl2onnx.common.data_types import guess_tensor_type
+
+    check_is_fitted(model)
+    operator = scope.declare_local_operator(_REGRESSOR_ALIAS, model)
+    operator.inputs = inputs
+    operator.outputs.append(
+        scope.declare_local_variable("variable", guess_tensor_type(inputs[0].type))
+    )
+    return list(operator.outputs)
+
+
+def _regressor_shape_calculator(operator):
+    """Predictions ``[N, n_outputs]``, in double for double inputs, else float.
+
+    Also checks that the input has the width the model was fitted on.
+    """
+    from skl2onnx.common.data_types import DoubleTensorType, FloatTensorType
+
+    model = operator.raw_operator
+    _check_input_width(operator, model)
+    n_rows = operator.inputs[0].get_first_dimension()
+    double = isinstance(operator.inputs[0].type, DoubleTensorType)
+    tensor = DoubleTensorType if double else FloatTensorType
+    operator.outputs[0].type = tensor([n_rows, model.n_outputs_])
+
+
+def _regressor_converter(scope, operator, container):
+    """The forward pass; its output activation is the identity or the
+    clipped exponential."""
+    from skl2onnx.common.data_types import guess_proto_type
+    from skl2onnx.proto import onnx_proto
+
+    model = operator.raw_operator
+    check_is_fitted(model)
+    model = _numpy_model(model)
+    double = guess_proto_type(operator.inputs[0].type) == onnx_proto.TensorProto.DOUBLE
+    graph = _Graph(scope, container, np.float64 if double else np.float32)
+    output = graph.forward(operator.inputs[0].full_name, model)
+    graph.node("Identity", [output], operator.outputs[0].full_name)
+
+
 class _Graph:
     """Small helpers to add nodes and constants to an skl2onnx container."""
 
@@ -365,7 +452,12 @@ class _Graph:
         return output
 
     def forward(self, input_name, model):
-        """``MatMul`` (+ ``Add``) and ``Sigmoid`` per layer, the output activation."""
+        """``MatMul`` (+ ``Add``) and ``Sigmoid`` per layer, the output activation.
+
+        The output activation is ``Sigmoid``, ``Softmax``, none (the identity)
+        or ``Clip`` then ``Exp`` (the exponential clipped to the dtype's
+        finite range, :func:`~sklearn_sigmoid_mlp._activations.exponential`).
+        """
         from skl2onnx.proto import onnx_proto
 
         to = onnx_proto.TensorProto.DOUBLE
@@ -380,11 +472,25 @@ class _Graph:
             if model._with_intercepts:
                 bias = self.initializer(model.intercepts_[i].astype(self.dtype))
                 z = self.node("Add", [z, bias])
-            if i < last or model.out_activation_ == "logistic":
+            if i < last:
                 activation = self.node("Sigmoid", [z])
             else:
-                activation = self.node("Softmax", [z], axis=1)
+                activation = self.output_activation(z, model.out_activation_)
         return activation
+
+    def output_activation(self, z, name):
+        """The nodes of the output activation ``name`` on pre-activations ``z``."""
+        if name == "logistic":
+            return self.node("Sigmoid", [z])
+        if name == "softmax":
+            return self.node("Softmax", [z], axis=1)
+        if name == "identity":
+            return z
+        if name == "exp":
+            lower, upper = exp_bounds(self.dtype, np)
+            clipped = self.node("Clip", [z, self.constant(lower), self.constant(upper)])
+            return self.node("Exp", [clipped])
+        raise ValueError(f"Cannot export the output activation {name!r} to ONNX.")
 
     def normalise(self, output, n_outputs):
         """Independent sigmoids to a distribution; a row of zeros to uniform."""

@@ -1,7 +1,8 @@
 """Array API support: PyTorch, CuPy and array-api-strict inputs.
 
-With ``sklearn.set_config(array_api_dispatch=True)`` the estimator trains and
-predicts in the namespace and on the device of ``X``. scikit-learn enables
+With ``sklearn.set_config(array_api_dispatch=True)`` the estimators (the
+classifier and the regressor) train and predict in the namespace and on the
+device of ``X``. scikit-learn enables
 dispatch only when SciPy's own array API support is on, and SciPy reads
 ``SCIPY_ARRAY_API=1`` once, when it is imported. So that the rest of the
 suite runs with SciPy as users have it, these tests run in a child pytest
@@ -30,11 +31,11 @@ import pytest
 import scipy.sparse as sp
 from helpers import run_program
 from sklearn import config_context
-from sklearn.datasets import make_classification
+from sklearn.datasets import make_classification, make_friedman1
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.estimator_checks import estimator_checks_generator
 
-from sklearn_sigmoid_mlp import SigmoidMLPClassifier, to_numpy
+from sklearn_sigmoid_mlp import SigmoidMLPClassifier, SigmoidMLPRegressor, to_numpy
 from sklearn_sigmoid_mlp._array_api import asnumpy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,25 +117,30 @@ def assert_in(xp_name, device, array):
 
 
 def array_api_checks():
-    """scikit-learn's array API checks of the estimator (tag array_api_support)."""
+    """scikit-learn's array API checks of the estimators (tag array_api_support)."""
     checks = []
-    for params in (
-        {},
-        {"solver": "sgd"},
-        {"loss": "squared_error"},
-        {"solver": "lbfgs"},
+    for cls, params in (
+        (SigmoidMLPClassifier, {}),
+        (SigmoidMLPClassifier, {"solver": "sgd"}),
+        (SigmoidMLPClassifier, {"loss": "squared_error"}),
+        (SigmoidMLPClassifier, {"solver": "lbfgs"}),
+        (SigmoidMLPRegressor, {}),
+        (SigmoidMLPRegressor, {"loss": "poisson"}),
+        (SigmoidMLPRegressor, {"solver": "sgd"}),
+        (SigmoidMLPRegressor, {"solver": "lbfgs"}),
     ):
-        estimator = SigmoidMLPClassifier(**params)
+        estimator = cls(**params)
         for _, check in estimator_checks_generator(estimator, legacy=True):
             if check.func.__name__.startswith("check_array_api"):
                 keywords = "-".join(str(v) for v in check.keywords.values())
-                name = f"{params}-{check.func.__name__}-{keywords}"
+                name = f"{cls.__name__}-{params}-{check.func.__name__}-{keywords}"
                 checks.append(pytest.param(estimator, check, id=name))
     return checks
 
 
-def test_estimator_declares_array_api_support():
-    assert SigmoidMLPClassifier().__sklearn_tags__().array_api_support
+@pytest.mark.parametrize("cls", [SigmoidMLPClassifier, SigmoidMLPRegressor])
+def test_estimator_declares_array_api_support(cls):
+    assert cls().__sklearn_tags__().array_api_support
 
 
 @needs_dispatch
@@ -515,6 +521,236 @@ def test_numpy_input_with_dispatch_on_is_the_numpy_path(dtype, dispatch):
         off = fit_quietly(model(), X, y)
     for a, b in zip(on.coefs_ + on.intercepts_, off.coefs_ + off.intercepts_):
         np.testing.assert_array_equal(a, b)
+
+
+# ----------------------------------------------------------------- regression
+
+
+def regression_data(dtype=np.float64, loss="squared_error", n_outputs=1, n_samples=120):
+    """Friedman #1 and a target for ``loss``: 1-D for one output.
+
+    Real numbers for the squared error; non-negative counts for the Poisson
+    loss.
+    """
+    X, y = make_friedman1(n_samples=n_samples, noise=0.5, random_state=0)
+    Y = np.column_stack([y, np.sqrt(y), 10 - y])[:, :n_outputs]
+    if loss == "poisson":
+        Y = np.random.default_rng(0).poisson(np.exp(Y / 10)).astype(np.float64)
+    return X.astype(dtype), Y[:, 0] if n_outputs == 1 else Y
+
+
+def regressor(**params):
+    params = {"hidden_layer_sizes": (12, 6), "max_iter": 8, "random_state": 0} | (
+        params
+    )
+    return SigmoidMLPRegressor(**params)
+
+
+def assert_close_predictions(ours, expected, dtype, rtol):
+    """Predictions within ``rtol`` of the largest expected one, in ``dtype``."""
+    ours = asnumpy(ours)
+    assert ours.dtype == dtype and ours.shape == expected.shape
+    scale = float(np.max(np.abs(expected)))
+    assert float(np.max(np.abs(ours - expected))) <= rtol * scale
+
+
+#: relative tolerances of a fit in another namespace against NumPy's
+STOCHASTIC_RTOL = {np.float32: 1e-4, np.float64: 1e-10}
+LBFGS_RTOL = {np.float32: 1e-2, np.float64: 1e-9}
+
+
+@needs_dispatch
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(("library", "device"), NAMESPACES, ids=NAMESPACE_IDS)
+@pytest.mark.parametrize(
+    ("loss", "n_outputs"),
+    [("squared_error", 1), ("squared_error", 3), ("poisson", 1), ("poisson", 2)],
+)
+@pytest.mark.parametrize("y_in_namespace", [False, True])
+def test_regressor_fits_and_predicts_in_the_namespace(
+    library, device, dtype, loss, n_outputs, y_in_namespace, dispatch
+):
+    """Weights, optimizer state and predictions in X's namespace; NumPy's fit.
+
+    ``predict`` is 1-D for one output, in the namespace and dtype of the
+    weights; ``score`` is a Python float; ``partial_fit`` continues there.
+    """
+    xp, device = namespace(library, device)
+    X, y = regression_data(dtype, loss, n_outputs)
+    X_xp = moved(xp, device, X)
+    y_given = moved(xp, device, y) if y_in_namespace else y
+    reg = fit_quietly(regressor(loss=loss), X_xp, y_given)
+    for array in reg.coefs_ + reg.intercepts_:
+        assert_in(library, device, array)
+        assert asnumpy(array).dtype == dtype
+    for key in ("first_moments", "second_moments"):
+        assert_in(library, device, reg._optimizer_state[key])
+    predicted = reg.predict(X_xp)
+    assert_in(library, device, predicted)
+    with config_context(array_api_dispatch=False):
+        expected = fit_quietly(regressor(loss=loss), X, y)
+    assert_close_predictions(
+        predicted, expected.predict(X), dtype, STOCHASTIC_RTOL[dtype]
+    )
+    score = reg.score(X_xp, y_given)
+    assert isinstance(score, float)
+    assert score == pytest.approx(expected.score(X, y), rel=1e-3, abs=1e-4)
+    t = reg._optimizer_state["t"]
+    reg.partial_fit(X_xp, y_given)
+    assert reg._optimizer_state["t"] > t
+    assert_in(library, device, reg.coefs_[0])
+
+
+@needs_dispatch
+@pytest.mark.parametrize(("library", "device"), NAMESPACES, ids=NAMESPACE_IDS)
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"solver": "sgd", "momentum": 0.5},
+        {"solver": "sgd", "loss": "poisson", "fit_intercept": False},
+        {"solver": "sgd", "momentum": 0, "batch_size": 1, "alpha": 0},
+        {"learning_rate": "cosine", "weight_init": "notebook"},
+    ],
+    ids=["sgd-nesterov", "poisson-no-intercepts", "per-sample-sgd", "cosine"],
+)
+def test_regressor_settings_train_in_the_namespace(library, device, params, dispatch):
+    """Solvers, outputs and sample weights there: NumPy's predictions."""
+    xp, device = namespace(library, device)
+    X, y = regression_data(loss=params.get("loss", "squared_error"), n_samples=60)
+    weights = np.linspace(0.5, 2, len(y))
+    reg = fit_quietly(
+        regressor(max_iter=3, **params),
+        moved(xp, device, X),
+        y,
+        sample_weight=moved(xp, device, weights),
+    )
+    assert_in(library, device, reg.coefs_[0])
+    expected = fit_quietly(regressor(max_iter=3, **params), X, y, sample_weight=weights)
+    assert_close_predictions(
+        reg.predict(moved(xp, device, X)), expected.predict(X), np.float64, 1e-8
+    )
+
+
+@needs_dispatch
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(("library", "device"), NAMESPACES, ids=NAMESPACE_IDS)
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+def test_regressor_lbfgs_and_x_val_in_the_namespace(
+    library, device, dtype, loss, dispatch
+):
+    """L-BFGS with X_val there: NumPy's iterations, loss, R² and predictions."""
+    xp, device = namespace(library, device)
+    X, y = regression_data(dtype, loss, n_outputs=2)
+    X_val, y_val = X[:40], y[:40]
+    params = {"solver": "lbfgs", "loss": loss, "max_iter": 15}
+    ours = fit_quietly(
+        regressor(**params),
+        moved(xp, device, X),
+        y,
+        X_val=moved(xp, device, X_val),
+        y_val=moved(xp, device, y_val),
+    )
+    assert_in(library, device, ours.coefs_[0])
+    with config_context(array_api_dispatch=False):
+        reference = fit_quietly(regressor(**params), X, y, X_val=X_val, y_val=y_val)
+    assert ours.n_iter_ == reference.n_iter_
+    rtol = LBFGS_RTOL[dtype]
+    assert ours.loss_ == pytest.approx(reference.loss_, rel=rtol)
+    np.testing.assert_allclose(
+        ours.validation_scores_, reference.validation_scores_, rtol=rtol, atol=rtol
+    )
+    assert_close_predictions(
+        ours.predict(moved(xp, device, X)), reference.predict(X), dtype, rtol
+    )
+
+
+@needs_dispatch
+@pytest.mark.parametrize(("library", "device"), NAMESPACES, ids=NAMESPACE_IDS)
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_regressor_x_val_on_the_device_matches_numpy(
+    library, device, early_stopping, dispatch
+):
+    """fit's X_val in X's namespace: the R² and losses NumPy records."""
+    xp, device = namespace(library, device)
+    X, y = regression_data(n_outputs=3)
+    X_val, y_val = X[:40], y[:40]
+    params = {"early_stopping": early_stopping, "n_iter_no_change": 2}
+    ours = fit_quietly(
+        regressor(**params),
+        moved(xp, device, X),
+        y,
+        X_val=moved(xp, device, X_val),
+        y_val=moved(xp, device, y_val),
+    )
+    with config_context(array_api_dispatch=False):
+        reference = fit_quietly(regressor(**params), X, y, X_val=X_val, y_val=y_val)
+    assert ours.n_iter_ == reference.n_iter_
+    np.testing.assert_allclose(ours.validation_scores_, reference.validation_scores_)
+    np.testing.assert_allclose(
+        ours.validation_loss_curve_, reference.validation_loss_curve_, rtol=1e-6
+    )
+    assert_in(library, device, ours.coefs_[0])
+    with pytest.raises(ValueError, match="holds rows of X out with NumPy input"):
+        regressor(early_stopping=True).fit(moved(xp, device, X), y)
+
+
+@needs_dispatch
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+def test_torch_cpu_regressor_fit_equals_the_numpy_fit(dtype, loss, dispatch):
+    """Twenty Adam epochs on torch CPU give NumPy's weights and predictions."""
+    torch = pytest.importorskip("torch")
+    X, y = regression_data(dtype, loss, n_outputs=2, n_samples=300)
+    params = {"max_iter": 20, "loss": loss, "learning_rate_init": 0.01}
+    ours = fit_quietly(regressor(**params), torch.asarray(X), torch.asarray(y))
+    expected = fit_quietly(regressor(**params), X, y)
+    tolerance = 1e-4 if dtype == np.float32 else 1e-10
+    for a, b in zip(
+        ours.coefs_ + ours.intercepts_, expected.coefs_ + expected.intercepts_
+    ):
+        np.testing.assert_allclose(asnumpy(a), b, rtol=tolerance, atol=tolerance)
+    assert_close_predictions(
+        ours.predict(torch.asarray(X)), expected.predict(X), dtype, tolerance
+    )
+    np.testing.assert_allclose(ours.loss_curve_, expected.loss_curve_, rtol=tolerance)
+
+
+@needs_dispatch
+@pytest.mark.parametrize(("library", "device"), NAMESPACES, ids=NAMESPACE_IDS)
+def test_regressor_round_trip_to_numpy_then_joblib_and_onnx(
+    library, device, dispatch, tmp_path
+):
+    """to_numpy brings a regressor home: it pickles, exports and trains on."""
+    xp, device = namespace(library, device)
+    X, y = regression_data(np.float32, "poisson", n_outputs=2)
+    X_xp = moved(xp, device, X)
+    reg = fit_quietly(regressor(loss="poisson"), X_xp, y)
+    home = to_numpy(reg)
+    assert all(type(a) is np.ndarray for a in home.coefs_ + home.intercepts_)
+    assert all(
+        type(v) is np.ndarray
+        for v in home._optimizer_state.values()
+        if hasattr(v, "shape")
+    )
+    assert_in(library, device, reg.coefs_[0])  # the original is untouched
+    assert_close_predictions(
+        home.predict(X), asnumpy(reg.predict(X_xp)), np.float32, 1e-6
+    )
+    with config_context(array_api_dispatch=False):
+        path = tmp_path / "regressor.joblib"
+        joblib.dump(home, path)
+        loaded = joblib.load(path)
+        np.testing.assert_array_equal(loaded.predict(X), home.predict(X))
+        loaded.partial_fit(X, y)
+    assert library.encode() not in pickle.dumps(home)
+    onnx = pytest.importorskip("sklearn_sigmoid_mlp.onnx")
+    ort = pytest.importorskip("onnxruntime")
+    session = ort.InferenceSession(
+        onnx.to_onnx(home, X[:1]).SerializeToString(),
+        providers=["CPUExecutionProvider"],
+    )
+    (variable,) = session.run(None, {session.get_inputs()[0].name: X})
+    assert_close_predictions(variable, home.predict(X), np.float32, 1e-5)
 
 
 # ---------------------------------------------------------------- the children

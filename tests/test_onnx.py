@@ -1,10 +1,16 @@
 """ONNX export, verified with real ONNX Runtime sessions.
 
-Every case compares the labels and probabilities of the ONNX graph with
-``predict`` and ``predict_proba``: labels equal, probabilities within 1e-5 for
-float32 inputs and 1e-9 for float64 inputs (1e-7 for float64 inputs with
-ZipMap's dictionaries, whose values are float32). Every output option, both
-input types, and 0, 1 and many rows are run for every kind of model.
+Every classifier case compares the labels and probabilities of the ONNX graph
+with ``predict`` and ``predict_proba``: labels equal, probabilities within
+1e-5 for float32 inputs and 1e-9 for float64 inputs (1e-7 for float64 inputs
+with ZipMap's dictionaries, whose values are float32). Every output option,
+both input types, and 0, 1 and many rows are run for every kind of model.
+
+Every regressor case (both losses, one and several outputs, with and without
+intercepts) compares the graph's one output with ``predict``, in a
+``StandardScaler`` pipeline and alone, for both input types and 0, 1 and many
+rows: within a relative 1e-5 (float32) or 1e-12 (float64) of the largest
+prediction.
 
 The export of a model fitted on array-api-strict arrays needs array API
 dispatch, hence ``SCIPY_ARRAY_API=1`` before SciPy is imported: it runs in a
@@ -28,13 +34,19 @@ from sklearn.datasets import (
     load_breast_cancer,
     load_digits,
     load_iris,
+    make_friedman1,
     make_multilabel_classification,
 )
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
-from sklearn_sigmoid_mlp import NOTEBOOK_PARAMS, SigmoidMLPClassifier, to_numpy
+from sklearn_sigmoid_mlp import (
+    NOTEBOOK_PARAMS,
+    SigmoidMLPClassifier,
+    SigmoidMLPRegressor,
+    to_numpy,
+)
 
 ort = pytest.importorskip("onnxruntime")
 skl2onnx = pytest.importorskip("skl2onnx")
@@ -340,7 +352,7 @@ def test_array_api_cases_in_child_process():
         for line in completed.stdout.splitlines()
         if line.startswith("PASSED") and "array_api_strict_arrays_exports" in line
     ]
-    assert len(passed) == 2, completed.stdout[-8000:]
+    assert len(passed) == 4, completed.stdout[-8000:]
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -451,6 +463,248 @@ def test_integral_float_and_unsigned_labels_export_as_integers(label_dtype):
     labels, dictionaries = run(sigmoid_onnx.to_onnx(model, X[:1]), X)
     np.testing.assert_array_equal(labels, model.predict(X))
     assert list(dictionaries[0]) == list(range(len(model.classes_)))
+
+
+# ---------------------------------------------------------------- the regressor
+
+#: relative tolerance of the regressor's outputs, of the largest prediction
+REGRESSION_TOLERANCE = {np.float32: 1e-5, np.float64: 1e-12}
+#: the largest relative difference of each regressor case, printed with ``-s``
+REGRESSION_LARGEST = {}
+
+
+def regression_data():
+    """Friedman #1 (200 rows, 10 features, unscaled) and targets of each kind.
+
+    Returns
+    -------
+    X : ndarray of shape (200, 10)
+    targets : dict
+        ``(loss, n_outputs)`` to ``y``: real numbers for the squared error,
+        non-negative counts for the Poisson loss, 1-D for one output.
+    """
+    X, y = make_friedman1(n_samples=200, noise=0.5, random_state=0)
+    X = 10 * X - 3  # far from the unit scale: the StandardScaler matters
+    Y = np.column_stack([y, -2 * y + 5, np.sin(y)])
+    rng = np.random.default_rng(0)
+    counts = rng.poisson(np.exp(y / 10))
+    count_columns = rng.poisson(np.exp(np.column_stack([y / 10, 1 - y / 20])))
+    targets = {
+        ("squared_error", 1): y,
+        ("squared_error", 3): Y,
+        ("poisson", 1): counts,
+        ("poisson", 2): count_columns,
+    }
+    return X, targets
+
+
+REGRESSION_X, REGRESSION_TARGETS = regression_data()
+REGRESSION_CASES = {
+    f"{loss}-{n_outputs}_output{'s' * (n_outputs > 1)}-"
+    f"{'intercepts' if intercepts else 'no_intercepts'}": (
+        loss,
+        n_outputs,
+        intercepts,
+    )
+    for loss, n_outputs in REGRESSION_TARGETS
+    for intercepts in (True, False)
+}
+
+
+@functools.cache
+def fitted_regressor(name, dtype):
+    """A case's ``StandardScaler`` + regressor pipeline, fitted on ``dtype``."""
+    loss, n_outputs, intercepts = REGRESSION_CASES[name]
+    X = REGRESSION_X.astype(dtype)
+    regressor = SigmoidMLPRegressor(
+        hidden_layer_sizes=(16, 8),
+        loss=loss,
+        fit_intercept=intercepts,
+        learning_rate_init=0.01,
+        max_iter=30,
+        random_state=0,
+    )
+    pipeline = make_pipeline(StandardScaler(), regressor)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return pipeline.fit(X, REGRESSION_TARGETS[loss, n_outputs]), X
+
+
+def check_regression(name, model, X, variable):
+    """The graph's ``variable`` is ``model.predict(X)``, one column per output.
+
+    The difference is measured relative to the largest prediction (the
+    predictions of ``exp`` span orders of magnitude; those of the identity
+    cross zero).
+    """
+    expected = model.predict(X)
+    n_outputs = 1 if expected.ndim == 1 else expected.shape[1]
+    assert variable.shape == (len(X), n_outputs)
+    assert variable.dtype == X.dtype
+    scale = float(np.max(np.abs(expected)))
+    difference = float(np.max(np.abs(variable.reshape(expected.shape) - expected)))
+    relative = difference / scale
+    REGRESSION_LARGEST[(name, np.dtype(X.dtype).name)] = relative
+    print(f"\n{name} {X.dtype}: largest relative difference {relative:.3g}")
+    assert relative <= REGRESSION_TOLERANCE[X.dtype.type], relative
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", list(REGRESSION_CASES))
+def test_a_regressor_pipeline_predicts_what_it_predicts_for_0_1_and_many_rows(
+    name, dtype
+):
+    """``skl2onnx.to_onnx(pipeline, X[:1])``: the scaler's and our converter.
+
+    One output, ``variable``, of shape ``(n_samples, n_outputs)`` in the
+    input's type (a column for one output, where ``predict`` is 1-D), for 0
+    rows too.
+    """
+    pipeline, X = fitted_regressor(name, dtype)
+    sess = session(skl2onnx.to_onnx(pipeline, X[:1]))
+    n_outputs = pipeline[-1].n_outputs_
+    (output,) = sess.get_outputs()
+    assert output.name == "variable"
+    assert output.shape[1] == n_outputs
+    (empty,) = sess.run(None, {"X": X[:0]})
+    assert empty.shape == (0, n_outputs) and empty.dtype == dtype
+    for rows in (X[:1], X):
+        (variable,) = sess.run(None, {"X": rows})
+        check_regression(f"pipeline {name} {len(rows)} rows", pipeline, rows, variable)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", list(REGRESSION_CASES))
+def test_a_regressor_alone_exports_with_to_onnx(name, dtype):
+    """The regressor without its scaler, by ``sigmoid_onnx.to_onnx``."""
+    pipeline, X = fitted_regressor(name, dtype)
+    scaled_X = pipeline[0].transform(X)
+    regressor = pipeline[-1]
+    (variable,) = run(sigmoid_onnx.to_onnx(regressor, scaled_X[:1]), scaled_X)
+    check_regression(f"alone {name}", regressor, scaled_X, variable)
+
+
+def test_the_regressor_graph_is_the_forward_pass():
+    """MatMul, Add, Sigmoid per layer; then nothing, or Clip and Exp."""
+    for name, last_ops in [
+        ("squared_error-1_output-intercepts", ["Add", "Identity"]),
+        ("poisson-2_outputs-intercepts", ["Add", "Clip", "Exp", "Identity"]),
+        ("poisson-1_output-no_intercepts", ["MatMul", "Clip", "Exp", "Identity"]),
+    ]:
+        pipeline, X = fitted_regressor(name, np.float32)
+        regressor = pipeline[-1]
+        graph = sigmoid_onnx.to_onnx(regressor, X[:1]).graph
+        ops = [node.op_type for node in graph.node]
+        assert ops.count("MatMul") == 3 and ops.count("Sigmoid") == 2
+        assert ops.count("Add") == (3 if regressor.fit_intercept else 0)
+        assert ops[-len(last_ops) :] == last_ops, ops
+        assert [output.name for output in graph.output] == ["variable"]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_exported_poisson_rates_are_clipped_as_predict_clips_them(dtype):
+    """Pre-activations far past the dtype's range: the same finite rates."""
+    pipeline, X = fitted_regressor("poisson-2_outputs-intercepts", dtype)
+    regressor = to_numpy(pipeline[-1])  # a copy: leave the cached model alone
+    scaled_X = pipeline[0].transform(X)
+    regressor.intercepts_[-1][...] = [1e6, -1e6]
+    (variable,) = run(sigmoid_onnx.to_onnx(regressor, scaled_X[:1]), scaled_X)
+    expected = regressor.predict(scaled_X)
+    assert np.all(np.isfinite(variable)) and np.all(variable > 0)
+    np.testing.assert_array_equal(variable, expected)
+    info = np.finfo(dtype)
+    assert np.all(variable[:, 0] > info.max / 2)
+    np.testing.assert_allclose(variable[:, 1], info.smallest_normal, rtol=1e-5)
+
+
+def test_the_regressor_refuses_rows_of_the_wrong_width_and_any_option():
+    from skl2onnx.common.data_types import FloatTensorType
+
+    pipeline, X = fitted_regressor("squared_error-3_outputs-intercepts", np.float32)
+    regressor = pipeline[-1]
+    with pytest.raises(ValueError, match=r"X has 9 features.*n_features_in_=10"):
+        sigmoid_onnx.to_onnx(regressor, X[:1, :9])
+    with pytest.raises(ValueError, match=r"2-D input.*n_features_in_=10"):
+        sigmoid_onnx.to_onnx(regressor, X[0])
+    with pytest.raises(NameError, match="Option 'zipmap' not in"):
+        sigmoid_onnx.to_onnx(regressor, X[:1], options={"zipmap": False})
+    # a width left unknown is ONNX Runtime's to check, at run time
+    onnx_model = skl2onnx.to_onnx(
+        regressor, initial_types=[("X", FloatTensorType([None, None]))]
+    )
+    scaled_X = pipeline[0].transform(X)
+    check_regression("unknown_width", regressor, scaled_X, run(onnx_model, scaled_X)[0])
+
+
+def test_an_unfitted_regressor_cannot_be_exported():
+    with pytest.raises(NotFittedError):
+        sigmoid_onnx.to_onnx(SigmoidMLPRegressor(), REGRESSION_X[:1])
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_regressor_in_a_voting_regressor_converts(dtype):
+    """skl2onnx's meta-estimators read our ``(n_samples, 1)`` output."""
+    from sklearn.ensemble import VotingRegressor
+    from sklearn.linear_model import LinearRegression
+
+    X = REGRESSION_X.astype(dtype)
+    y = REGRESSION_TARGETS["squared_error", 1]
+    mlp = SigmoidMLPRegressor(
+        hidden_layer_sizes=(8,), learning_rate_init=0.01, max_iter=30, random_state=0
+    )
+    voting = VotingRegressor(
+        [("mlp", make_pipeline(StandardScaler(), mlp)), ("linear", LinearRegression())]
+    ).fit(X, y)
+    (variable,) = run(skl2onnx.to_onnx(voting, X[:1]), X)
+    check_regression("voting", voting, X, variable)
+
+
+def test_the_regressor_file_runs_in_a_fresh_process(tmp_path):
+    """Saved to disk, loaded by onnxruntime in another process, same outputs."""
+    pipeline, X = fitted_regressor("poisson-2_outputs-intercepts", np.float64)
+    model_path = tmp_path / "model.onnx"
+    model_path.write_bytes(skl2onnx.to_onnx(pipeline, X[:1]).SerializeToString())
+    np.save(tmp_path / "X.npy", X)
+    result = subprocess.run(
+        [
+            sys.executable,
+            child_program("onnx_predict.py"),
+            str(model_path),
+            str(tmp_path / "X.npy"),
+            str(tmp_path / "out.npz"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "loaded modules: False" in result.stdout
+    with np.load(tmp_path / "out.npz", allow_pickle=False) as out:
+        check_regression("fresh_process", pipeline, X, out["variable"])
+
+
+@needs_dispatch
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+def test_a_regressor_fitted_on_array_api_strict_arrays_exports(loss):
+    """Exported from a NumPy copy of its weights; the model is left as it is."""
+    xp = pytest.importorskip("array_api_strict")
+    n_outputs = 3 if loss == "squared_error" else 2
+    X = scaled(REGRESSION_X).astype(np.float32)
+    y = REGRESSION_TARGETS[loss, n_outputs]
+    model = SigmoidMLPRegressor(
+        loss=loss, learning_rate_init=0.01, max_iter=30, random_state=0
+    )
+    with config_context(array_api_dispatch=True):
+        model.fit(xp.asarray(X), xp.asarray(y.astype(np.float32)))
+    arrays = [*model.coefs_, *model.intercepts_]
+    assert all(type(a).__module__.startswith("array_api_strict") for a in arrays)
+    with config_context(array_api_dispatch=True):
+        onnx_model = sigmoid_onnx.to_onnx(model, X[:1])
+    assert all(a is b for a, b in zip([*model.coefs_, *model.intercepts_], arrays))
+    check_regression(
+        f"array_api_strict {loss}", to_numpy(model), X, run(onnx_model, X)[0]
+    )
 
 
 def test_importing_the_package_does_not_import_onnx():

@@ -1,9 +1,11 @@
 """Integration tests: saving and loading fitted models.
 
 Real files in ``tmp_path``, real fresh interpreters (``sys.executable``), real
-joblib, pickle and skops; nothing is mocked.
+joblib, pickle and skops; nothing is mocked. The classifier's tests come
+first, then the regressor's.
 """
 
+import io
 import json
 import pickle
 import subprocess
@@ -14,18 +16,20 @@ import joblib
 import numpy as np
 import pytest
 from helpers import assert_same_model, child_program
-from sklearn.datasets import load_iris
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.datasets import load_iris, make_friedman1
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import sklearn_sigmoid_mlp
-from sklearn_sigmoid_mlp import SigmoidMLPClassifier
+from sklearn_sigmoid_mlp import SigmoidMLPClassifier, SigmoidMLPRegressor, to_numpy
 from sklearn_sigmoid_mlp.exceptions import InconsistentVersionWarning
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 VERSION_KEY = "_sklearn_sigmoid_mlp_version"
 OUR_CLASS = "sklearn_sigmoid_mlp._classifier.SigmoidMLPClassifier"
+OUR_REGRESSOR = "sklearn_sigmoid_mlp._regressor.SigmoidMLPRegressor"
 
 
 @pytest.fixture(scope="module")
@@ -209,7 +213,7 @@ class _OtherVersionPickler(pickle.Pickler):
     version = "0.0.1"
 
     def reducer_override(self, obj):
-        if type(obj) is not SigmoidMLPClassifier:
+        if type(obj) not in (SigmoidMLPClassifier, SigmoidMLPRegressor):
             return NotImplemented
         reduced = list(obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL))
         reduced[2] = {**reduced[2], VERSION_KEY: self.version}
@@ -351,3 +355,201 @@ def test_skops_pipeline_needs_only_our_class(halves, tmp_path):
     assert skops_io.get_untrusted_types(file=path) == [OUR_CLASS]
     loaded = skops_io.load(path, trusted=[OUR_CLASS])
     assert np.array_equal(loaded.predict_proba(X_test), pipe.predict_proba(X_test))
+
+
+# ------------------------------------------------------------- the regressor
+
+
+def friedman():
+    """Friedman #1 as ``save_regressors.py`` makes it: X (standardised), y."""
+    X, y = make_friedman1(n_samples=400, noise=0.5, random_state=0)
+    return StandardScaler().fit_transform(X), y
+
+
+def assert_same_regressor(first, second, X):
+    """Two regressors are the same model, bit for bit, predictions on X too."""
+    assert type(first) is type(second)
+    assert first.get_params() == second.get_params()
+    for a, b in zip(
+        first.coefs_ + first.intercepts_, second.coefs_ + second.intercepts_
+    ):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+    assert (first.n_outputs_, first.out_activation_) == (
+        second.n_outputs_,
+        second.out_activation_,
+    )
+    assert (first.n_iter_, first.t_) == (second.n_iter_, second.t_)
+    assert first.loss_curve_ == second.loss_curve_
+    np.testing.assert_array_equal(first.predict(X), second.predict(X))
+
+
+@pytest.fixture(scope="module")
+def regressor():
+    """A Poisson regressor of two outputs, fitted on 300 rows of Friedman #1."""
+    X, y = friedman()
+    Y = np.column_stack([y, np.sqrt(y)])
+    return SigmoidMLPRegressor(
+        hidden_layer_sizes=(16,), loss="poisson", max_iter=10, random_state=0
+    ).fit(X[:300], Y[:300])
+
+
+def test_regressors_saved_in_one_process_loaded_in_a_fresh_one(tmp_path):
+    """joblib and skops, in a fresh interpreter: the saver's predictions.
+
+    Four regressors (squared error; Poisson in float32 with SGD and its
+    adaptive schedule; a TransformedTargetRegressor around a pipeline of two
+    outputs; the NumPy copy, ``to_numpy``, of a model fitted on
+    array-api-strict arrays), each saved by one process with joblib and
+    skops and loaded by another, which never imports array-api-strict and
+    trusts only the regressor's class. A model that trains on does the same
+    from either file: its optimizer and random state were saved in both.
+    """
+    run_child("save_regressors.py", tmp_path)
+    out = json.loads(run_child("load_regressors.py", tmp_path, OUR_REGRESSOR))
+    assert out["imported_by_loading"]
+    assert not out["array_api_strict_imported"]
+    names = json.loads((tmp_path / "names.json").read_text())
+    assert len(names) == 4
+    assert out["untrusted"] == {name: [OUR_REGRESSOR] for name in names}
+    for name in names:
+        expected = np.load(tmp_path / f"predict_{name}_saver.npy")
+        for fmt in ("joblib", "skops"):
+            predicted = np.load(tmp_path / f"predict_{name}_{fmt}.npy")
+            assert predicted.dtype == expected.dtype, (name, fmt)
+            assert np.array_equal(predicted, expected), (name, fmt)  # bit-identical
+        trained_on = tmp_path / f"trained_on_{name}_joblib.npy"
+        if trained_on.exists():
+            assert np.array_equal(
+                np.load(trained_on),
+                np.load(tmp_path / f"trained_on_{name}_skops.npy"),
+            ), name
+    assert np.load(tmp_path / "predict_poisson_float32_sgd_saver.npy").dtype == (
+        np.float32
+    )
+    assert np.load(tmp_path / "predict_transformed_pipeline_saver.npy").shape == (
+        100,
+        2,
+    )
+    # the same data and seed in the test process: the same model
+    X, y = friedman()
+    np.testing.assert_array_equal(np.load(tmp_path / "X_test.npy"), X[300:])
+    here = SigmoidMLPRegressor(
+        hidden_layer_sizes=(16,), learning_rate_init=0.01, max_iter=30, random_state=0
+    ).fit(X[:300], y[:300])
+    np.testing.assert_array_equal(
+        here.predict(X[300:]), np.load(tmp_path / "predict_squared_error_saver.npy")
+    )
+
+
+@pytest.mark.parametrize("mmap_mode", [None, "c", "r"])
+def test_reloaded_regressor_trains_further_exactly_like_the_original(
+    regressor, tmp_path, mmap_mode
+):
+    X, y = friedman()
+    Y = np.column_stack([y, np.sqrt(y)])
+    path = tmp_path / "regressor.joblib"
+    joblib.dump(regressor, path)
+    before = path.read_bytes()
+    loaded = joblib.load(path, mmap_mode=mmap_mode)
+    assert_same_regressor(loaded, regressor, X[300:])
+    original = pickle.loads(pickle.dumps(regressor))
+    for start in range(0, 300, 100):
+        rows = slice(start, start + 100)
+        loaded.partial_fit(X[rows], Y[rows])
+        original.partial_fit(X[rows], Y[rows])
+    assert len(loaded.loss_curve_) == len(regressor.loss_curve_) + 3
+    assert_same_regressor(loaded, original, X[300:])
+    del loaded
+    assert path.read_bytes() == before
+
+
+def _regressor_adam(X, y):
+    return SigmoidMLPRegressor(hidden_layer_sizes=(8,), max_iter=5, random_state=0).fit(
+        X, y
+    )
+
+
+def _regressor_lbfgs_poisson(X, y):
+    return SigmoidMLPRegressor(
+        hidden_layer_sizes=(8,),
+        solver="lbfgs",
+        loss="poisson",
+        max_iter=5,
+        random_state=0,
+    ).fit(X, y)
+
+
+def _regressor_partial_fit_multi_output(X, y):
+    reg = SigmoidMLPRegressor(hidden_layer_sizes=(8,), random_state=0)
+    Y = np.column_stack([y, -y])
+    for start in range(0, len(X), 100):
+        reg.partial_fit(X[start : start + 100], Y[start : start + 100])
+    return reg
+
+
+def _regressor_early_stopping_float32(X, y):
+    return SigmoidMLPRegressor(
+        hidden_layer_sizes=(8,), early_stopping=True, max_iter=5, random_state=0
+    ).fit(X.astype(np.float32), y)
+
+
+def _regressor_transformed_target(X, y):
+    return TransformedTargetRegressor(
+        make_pipeline(StandardScaler(), _regressor_adam(X, y)),
+        transformer=StandardScaler(),
+    ).fit(X, y)
+
+
+def _regressor_to_numpy(X, y):
+    return to_numpy(_regressor_adam(X, y))
+
+
+@pytest.mark.parametrize(
+    "make_model",
+    [
+        _regressor_adam,
+        _regressor_lbfgs_poisson,
+        _regressor_partial_fit_multi_output,
+        _regressor_early_stopping_float32,
+        _regressor_transformed_target,
+        _regressor_to_numpy,
+    ],
+    ids=[
+        "adam",
+        "lbfgs_poisson",
+        "partial_fit_multi_output",
+        "early_stopping_float32",
+        "transformed_target",
+        "to_numpy",
+    ],
+)
+def test_skops_trusts_only_the_regressor_class(make_model, tmp_path):
+    skops_io = pytest.importorskip("skops.io")
+    X, y = friedman()
+    model = make_model(X, y)
+    path = tmp_path / "regressor.skops"
+    skops_io.dump(model, path)
+    untrusted = skops_io.get_untrusted_types(file=path)
+    assert untrusted == [OUR_REGRESSOR], f"types to report to the lead: {untrusted}"
+    with pytest.raises(skops_io.exceptions.UntrustedTypesFoundException):
+        skops_io.load(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", InconsistentVersionWarning)
+        loaded = skops_io.load(path, trusted=[OUR_REGRESSOR])
+    estimator = model if isinstance(model, SigmoidMLPRegressor) else None
+    X_pred = X.astype(estimator.coefs_[0].dtype) if estimator is not None else X
+    assert np.array_equal(loaded.predict(X_pred), model.predict(X_pred))
+    assert loaded.get_params().keys() == model.get_params().keys()
+
+
+def test_a_regressor_of_another_version_warns(regressor):
+    buffer = io.BytesIO()
+    _OtherVersionPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(regressor)
+    with pytest.warns(InconsistentVersionWarning, match="0.0.1") as record:
+        loaded = pickle.loads(buffer.getvalue())
+    (warning,) = [w.message for w in record if w.category is InconsistentVersionWarning]
+    assert warning.estimator_name == "SigmoidMLPRegressor"
+    assert regressor.__getstate__()[VERSION_KEY] == sklearn_sigmoid_mlp.__version__
+    X, _ = friedman()
+    np.testing.assert_array_equal(loaded.predict(X), regressor.predict(X))

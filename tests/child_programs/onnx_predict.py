@@ -5,8 +5,9 @@ Run by ``test_onnx.py``::
     python onnx_predict.py MODEL.onnx INPUT.npy OUTPUT.npz
 
 Reads the model from disk (no pickle, no package of ours imported), runs it
-on the rows of INPUT.npy and saves the labels and probabilities to
-OUTPUT.npz.
+on the rows of INPUT.npy and saves what it outputs to OUTPUT.npz: a
+classifier's labels and probabilities (``labels``, ``proba``), or a
+regressor's one output (``variable``).
 """
 
 import sys
@@ -20,10 +21,14 @@ def main(model_path, input_path, output_path):
 
     session = ort.InferenceSession(model_path, providers=["CPUExecutionProvider"])
     X = np.load(input_path)
-    labels, proba = session.run(None, {session.get_inputs()[0].name: X})
-    if labels.dtype == object:  # string labels
-        labels = labels.astype(str)
-    np.savez(output_path, labels=labels, proba=proba)
+    outputs = session.run(None, {session.get_inputs()[0].name: X})
+    if len(outputs) == 1:  # a regressor
+        np.savez(output_path, variable=outputs[0])
+    else:
+        labels, proba = outputs
+        if labels.dtype == object:  # string labels
+            labels = labels.astype(str)
+        np.savez(output_path, labels=labels, proba=proba)
     print("loaded modules:", "sklearn_sigmoid_mlp" in sys.modules)
 
 
