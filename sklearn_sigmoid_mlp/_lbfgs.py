@@ -82,6 +82,15 @@ class FlatObjective:
         self.to_host, self.from_host = to_host, from_host
         self.workspace = allocate_workspace(params, data.X.shape[0])
         self.grads = self.workspace["grads"][: params.n_trained]
+        # weights of one are no weights: the unweighted mean skips their passes
+        weights = data.sample_weight
+        xp = params.xp
+        if (
+            weights is not None
+            and float(xp.min(weights)) == float(xp.max(weights)) == 1
+        ):
+            weights = None
+        self.sample_weight = weights
         self.n_evaluations = 0
 
     def set_vector(self, vector):
@@ -100,7 +109,7 @@ class FlatObjective:
             self.objective,
             data.y,
             activations,
-            sample_weight=data.sample_weight,
+            sample_weight=self.sample_weight,
             workspace=ws,
         )
         gradient = np.asarray(self.to_host(self.grads), dtype=np.float64)
