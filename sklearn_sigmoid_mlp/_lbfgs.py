@@ -30,6 +30,7 @@ import math
 import numpy as np
 from scipy.optimize import minimize
 
+from ._blas import scipy_blas_single_thread
 from ._network import allocate_workspace, backward, forward
 from ._training import TrainingResult, first_reason
 
@@ -176,7 +177,8 @@ def run_lbfgs(fun, rules, *, max_iter, max_fun, tol, scorer=None):
     for rule in rules:
         rule.before_epoch(result)
     start = np.asarray(fun.to_host(fun.params.trained), dtype=np.float64)
-    with np.errstate(over="ignore", invalid="ignore"):
+    # SciPy's vector operations on one thread: see scipy_blas_single_thread
+    with np.errstate(over="ignore", invalid="ignore"), scipy_blas_single_thread():
         solution = minimize(
             evaluate,
             start,

@@ -635,3 +635,39 @@ def test_regressor_lbfgs_has_no_partial_fit_and_mlpregressor_s_attributes():
     quiet_fit(reg, X[:150], y[:150], X_val=X[150:], y_val=y[150:])
     assert len(reg.validation_scores_) == reg.n_iter_
     assert reg.validation_scores_[-1] == pytest.approx(reg.score(X[150:], y[150:]))
+
+
+def test_scipy_s_own_blas_runs_on_one_thread_during_the_solver():
+    """SciPy's BLAS on one thread, NumPy's on its own, while L-BFGS-B runs."""
+    import os
+
+    import scipy
+    from threadpoolctl import ThreadpoolController, threadpool_limits
+
+    scipy_dir = os.path.dirname(os.path.abspath(scipy.__file__))
+
+    def threads():
+        libs = [
+            lib
+            for lib in ThreadpoolController().lib_controllers
+            if lib.user_api == "blas"
+        ]
+        return {
+            (
+                "scipy"
+                if os.path.abspath(lib.filepath).startswith(scipy_dir)
+                else "other"
+            ): lib.num_threads
+            for lib in libs
+        }
+
+    if set(threads()) != {"scipy", "other"}:
+        pytest.skip("SciPy shares NumPy's BLAS here: nothing to limit")
+    seen = []
+    with threadpool_limits(limits=2, user_api="blas"):
+        clf = SigmoidMLPClassifier(solver="lbfgs", hidden_layer_sizes=4, max_iter=3)
+        clf.set_callbacks(Recorder(on_iteration=lambda _: seen.append(threads())))
+        quiet_fit(clf, X_MULTI, Y_MULTI)
+        after = threads()
+    assert seen and all(s == {"scipy": 1, "other": 2} for s in seen), seen
+    assert after == {"scipy": 2, "other": 2}
