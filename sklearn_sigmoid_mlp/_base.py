@@ -254,7 +254,9 @@ class BaseSigmoidMLP(
         seen = _validation.training_rows(data)
         n_epochs = 1 if incremental else self.max_iter
         context = begin_fit(self, n_epochs, validation is not None, *seen)
-        watch = self._watch_rules(validation, context, seen, stochastic)
+        watch = self._watch_rules(
+            validation, context, seen, stochastic, targets.score_name
+        )
         if stochastic:
             optimizer = self._optimizer(params, incremental)
             rules = self._stop_rules(params, optimizer, incremental)
@@ -339,10 +341,10 @@ class BaseSigmoidMLP(
             ]
         return [Plateau(**plateau, best=self.best_loss_)]
 
-    def _watch_rules(self, validation, context, seen, stochastic):
+    def _watch_rules(self, validation, context, seen, stochastic, score_name):
         """The rules every solver has, each from the parameter that turns it
-        on: ``verbose``, the callbacks, ``max_time``; Ctrl-C's is ``_fit``'s."""
-        score_name = self._fitted_targets().score_name
+        on: ``verbose`` (which names the targets' score), the callbacks,
+        ``max_time``; Ctrl-C's is ``_fit``'s."""
         rules = [Report(score_name=score_name)] if self.verbose else []
         if context is not None:
             rules.append(
