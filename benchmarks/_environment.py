@@ -4,12 +4,13 @@ import os
 import platform
 import subprocess
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
 import scipy
 import sklearn
-from threadpoolctl import threadpool_info
+from threadpoolctl import threadpool_info, threadpool_limits
 
 import sklearn_sigmoid_mlp
 
@@ -96,3 +97,8 @@ def environment():
             )
         },
     }
+
+
+def blas_limit(threads):
+    """A limit of the BLAS threads to ``threads``; none when it is None or 0."""
+    return threadpool_limits(threads, "blas") if threads else nullcontext()

@@ -11,22 +11,19 @@ reported, so that a ratio compares runs made under the same load.
 
 import argparse
 import gc
-import json
 import os
 import statistics
 import sys
 import time
 import warnings
-from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
-from _environment import environment
-from _report import jsonable, print_environment, summary
+from _environment import blas_limit, environment
+from _report import print_environment, summary, write_json
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
-from threadpoolctl import threadpool_limits
 
 from sklearn_sigmoid_mlp import SigmoidMLPClassifier
 
@@ -371,11 +368,7 @@ def run_sections(runners, argv=None):
         The command line (``sys.argv[1:]`` when None).
     """
     args = parse_args(argv, list(runners))
-    limits = (
-        threadpool_limits(args.blas_threads, "blas")
-        if args.blas_threads
-        else nullcontext()
-    )
+    limits = blas_limit(args.blas_threads)
     sections, wall = {}, {}
     with limits:
         env = environment()
@@ -401,8 +394,7 @@ def run_sections(runners, argv=None):
             "section_wall_seconds": wall,
             "summary": checks,
         }
-        Path(args.json).write_text(json.dumps(report, indent=2, default=jsonable))
-        print(f"wrote {args.json}")
+        write_json(args.json, report)
 
 
 def notebook_network():

@@ -1,5 +1,6 @@
 """The benchmark's output: tables, the targets and their verdicts, JSON values."""
 
+import json
 import sys
 from pathlib import Path
 
@@ -163,6 +164,12 @@ def print_table(title, headers, rows):
         if n == 0:
             print("  ".join("-" * w for w in widths))
     sys.stdout.flush()
+
+
+def write_json(path, payload):
+    """Write the figures of a run, as JSON, to ``path``."""
+    Path(path).write_text(json.dumps(payload, indent=2, default=jsonable))
+    print(f"wrote {path}")
 
 
 def jsonable(value):

@@ -24,19 +24,17 @@ only (see the benchmark README)::
 """
 
 import argparse
-import json
 import statistics
 import time
 import warnings
 
-from _environment import environment
-from _report import jsonable, print_environment, print_table
+from _environment import blas_limit, environment
+from _report import print_environment, print_table, write_json
 from sklearn.datasets import load_breast_cancer, load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
 from sklearn_sigmoid_mlp import SigmoidMLPClassifier
 
@@ -192,25 +190,16 @@ def main(argv=None):
     env = environment()
     print(f"# bench_lbfgs.py: {vars(args)}")
     print_environment(env)
-    limit = (
-        threadpool_limits(args.blas_threads, "blas")
-        if args.blas_threads
-        else threadpool_limits(None)
-    )
     results = {}
-    with limit:
+    with blas_limit(args.blas_threads):
         for name in DATASETS:
             results[name] = report(
                 name, measure(name, args), args.blas_threads or "default"
             )
     if args.json:
-        with open(args.json, "w") as file:
-            json.dump(
-                {"options": vars(args), "environment": env, "results": results},
-                file,
-                indent=1,
-                default=jsonable,
-            )
+        write_json(
+            args.json, {"options": vars(args), "environment": env, "results": results}
+        )
 
 
 if __name__ == "__main__":

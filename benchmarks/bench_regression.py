@@ -45,7 +45,6 @@ only (see the benchmark README)::
 """
 
 import argparse
-import json
 import math
 import os
 import statistics
@@ -53,15 +52,14 @@ import time
 import warnings
 
 import numpy as np
-from _environment import environment
-from _report import jsonable, print_environment, print_table
+from _environment import blas_limit, environment
+from _report import print_environment, print_table, write_json
 from sklearn.datasets import make_friedman1
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import d2_tweedie_score, r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPRegressor
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
 from sklearn_sigmoid_mlp import SigmoidMLPRegressor
 
@@ -311,7 +309,8 @@ def print_summary(results, args, threads):
     return checks
 
 
-def main(argv=None):
+def parse_args(argv=None):
+    """The command line, with ``--quick``'s sizes filled in."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--seeds", type=int, default=3, help="seeds 0, 1, ... (default 3)"
@@ -344,24 +343,24 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.quick:
         args.epochs, args.rows, args.seeds = 3, 5_000, 2
-    configs = [c.strip() for c in args.configs.split(",") if c.strip()]
-    unknown = sorted(set(configs) - set(CONFIGS))
+    args.configs = [c.strip() for c in args.configs.split(",") if c.strip()]
+    unknown = sorted(set(args.configs) - set(CONFIGS))
     if unknown:
         parser.error(f"unknown configuration(s) {unknown}; choose from {list(CONFIGS)}")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
     env = environment()
     print(f"# bench_regression.py: {vars(args)}")
     print_environment(env)
-    limit = (
-        threadpool_limits(args.blas_threads, "blas")
-        if args.blas_threads
-        else threadpool_limits(None)
-    )
     threads = args.blas_threads or "default"
     data = friedman(args.test + max(args.rows, N_ROWS - N_TEST))
     start = time.perf_counter()
     results = {}
-    with limit:
-        for config in configs:
+    with blas_limit(args.blas_threads):
+        for config in args.configs:
             runs = measure(config, data, args)
             results[config] = summarise(config, runs, threads, args)
         checks = print_summary(results, args, threads)
@@ -371,18 +370,8 @@ def main(argv=None):
         + ", ".join(f"{x:.2f}" for x in env["load_average_at_end"])
     )
     if args.json:
-        with open(args.json, "w") as file:
-            json.dump(
-                {
-                    "options": vars(args),
-                    "environment": env,
-                    "results": results,
-                    "checks": checks,
-                },
-                file,
-                indent=1,
-                default=jsonable,
-            )
+        payload = {"options": vars(args), "environment": env, "results": results}
+        write_json(args.json, {**payload, "checks": checks})
 
 
 if __name__ == "__main__":
