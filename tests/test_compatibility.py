@@ -99,10 +99,13 @@ def test_saved_models_train_on_as_they_did(version):
             warnings.simplefilter("ignore")
             with threadpool_limits(limits=1, user_api="blas"):
                 model.partial_fit(X, y)
+        # float32 to a few units in the last place: the order of a sum may
+        # change (a lost optimizer state changes these models by 0.4-2.5%)
+        float32 = model.coefs_[0].dtype == np.float32
         np.testing.assert_allclose(
             model.predict_proba(X[::7]),
             continued[f"{name}/continued"],
-            rtol=1e-9,
+            rtol=1e-6 if float32 else 1e-9,
             atol=1e-12,
             err_msg=name,
         )
