@@ -5,12 +5,10 @@ namespace of the array API standard (see :mod:`._xp`): their batches are then
 taken with the standard's ``take``, on the rows' device.
 """
 
-import contextlib
-
 import numpy as np
 import scipy.sparse as sp
-from threadpoolctl import threadpool_limits
 
+from ._blas import all_blas_single_thread, scipy_blas_single_thread
 from ._xp import is_numpy
 
 #: Batches of at most this many rows train with one BLAS thread.
@@ -34,6 +32,9 @@ class BatchIterator:
     def epoch(self, order=None):
         """Yield ``(X_batch, y_batch, weight_batch)``.
 
+        ``weight_batch`` is None when the iterator has no weights (every row
+        weighs one).
+
         ``order`` is the sequence of row indices to visit; None visits all the
         rows in their order, as slices.
         """
@@ -46,14 +47,21 @@ class BatchIterator:
             if order is None:
                 batch = slice(start, stop)
                 # (the standard indexes every axis: ... stands for the columns)
-                yield self.X[batch, ...], self.y[batch, ...], self.sample_weight[batch]
+                yield self.X[batch, ...], self.y[batch, ...], self._weights(batch)
             else:
                 batch = order[start:stop]
                 yield (
                     self._gather(batch),
                     self._rows(self.y, batch),
-                    self._rows(self.sample_weight, batch),
+                    self._weights(batch),
                 )
+
+    def _weights(self, rows):
+        if self.sample_weight is None:
+            return None
+        if isinstance(rows, slice):
+            return self.sample_weight[rows]
+        return self._rows(self.sample_weight, rows)
 
     def _rows(self, array, rows):
         if is_numpy(self.xp):
@@ -73,11 +81,14 @@ class BatchIterator:
 
 
 def blas_threads_for(batch_size):
-    """One BLAS thread for small batches, whose products are too small to share.
+    """The BLAS thread limits of training on batches of ``batch_size`` rows.
 
-    Threads only add synchronisation to matrix-vector products and rank-one
-    updates, and on a busy machine they make them many times slower.
+    Small batches run every BLAS on one thread: threads only add
+    synchronisation to their matrix-vector products and rank-one updates,
+    and on a busy machine they make them many times slower. Larger batches
+    keep NumPy's threads for the products and run SciPy's own BLAS (the
+    optimizers' vector updates) on one (see :mod:`._blas`).
     """
     if batch_size <= SMALL_BATCH:
-        return threadpool_limits(limits=1, user_api="blas")
-    return contextlib.nullcontext()
+        return all_blas_single_thread()
+    return scipy_blas_single_thread()

@@ -1,19 +1,27 @@
-"""The in-place BLAS rank-one update of per-sample SGD.
+"""In-place BLAS updates of the optimizers, and the limits on BLAS threads.
 
-Plain SciPy, no scikit-learn. NumPy has no in-place ``W += a * outer(x, y)``:
-written with ufuncs it forms the outer product first, one more pass over
-memory and a temporary matrix. BLAS's ``?ger`` does it in one pass, in place.
-This is the only place where the package calls :mod:`scipy.linalg.blas`
-(and where it limits SciPy's own BLAS, :func:`scipy_blas_single_thread`);
-another array library would swap it for its own (``W += a * outer(x, y)`` is
-always a correct, slower fallback).
+Plain SciPy, no scikit-learn. NumPy has no in-place ``y += a * x`` nor
+``W += a * outer(x, y)``: written with ufuncs they form ``a * x`` or the
+outer product first, one more pass over memory and a temporary array.
+BLAS's ``?axpy`` and ``?ger`` do them in one pass, in place: the optimizers'
+steps over the flat parameter vector (``?axpy``, :func:`axpy`) and the
+rank-one updates of per-sample SGD (``?ger``, :func:`ger`). Any other array,
+or another namespace's, takes the plain ``y += a * x`` (always correct, one
+pass slower).
 
-It is used only under a one-thread BLAS limit (see the estimator's training
-loop): SciPy and NumPy each bundle their own OpenBLAS, and two multi-threaded
-copies busy-waiting on the same cores slow each other down many times.
+SciPy and NumPy each bundle their own OpenBLAS, and two multi-threaded copies
+busy-waiting on the same cores slow each other down many times. Training
+therefore runs SciPy's BLAS on one thread (:func:`scipy_blas_single_thread`;
+its vector operations gain nothing from threads) while NumPy's products keep
+theirs, and runs every BLAS on one thread for small batches
+(:func:`all_blas_single_thread`). Both limits reuse one
+:class:`threadpoolctl.ThreadpoolController`, made on first use: making one
+inspects every loaded library, two to three milliseconds that a
+``partial_fit`` on a few rows would otherwise pay on every call.
 """
 
 import contextlib
+import functools
 import os
 
 import numpy as np
@@ -22,6 +30,49 @@ from scipy.linalg import blas
 from threadpoolctl import ThreadpoolController
 
 _GER = {np.dtype(np.float32): blas.sger, np.dtype(np.float64): blas.dger}
+_AXPY = {np.dtype(np.float32): blas.saxpy, np.dtype(np.float64): blas.daxpy}
+
+
+def axpy(alpha, x, y):
+    """``y += alpha * x``, in place.
+
+    Parameters
+    ----------
+    alpha : float
+        Scale of ``x``.
+    x : array
+        Added to ``y``, scaled; the same shape as ``y``.
+    y : array
+        Updated in place.
+
+    Returns
+    -------
+    y : array
+        The updated array (the same object).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sigmoid_mlp._blas import axpy
+    >>> y = np.array([1.0, 2.0])
+    >>> axpy(0.5, np.array([2.0, 2.0]), y) is y, y
+    (True, array([2., 3.]))
+    """
+    routine = _AXPY.get(getattr(y, "dtype", None))
+    if (
+        routine is None
+        or not isinstance(x, np.ndarray)
+        or not isinstance(y, np.ndarray)
+        or x.dtype != y.dtype
+        or x.shape != y.shape
+        or not (x.flags.c_contiguous and y.flags.c_contiguous)
+        or not y.flags.writeable
+    ):
+        y += alpha * x
+    else:
+        # contiguous arrays are vectors to BLAS; ?axpy works on y in place
+        routine(x.reshape(-1), y.reshape(-1), a=alpha)
+    return y
 
 
 def ger(alpha, x, y, matrix):
@@ -62,15 +113,44 @@ def ger(alpha, x, y, matrix):
     return matrix
 
 
+@functools.cache
+def _controller():
+    """The one controller of the loaded libraries' thread pools (made once)."""
+    return ThreadpoolController()
+
+
+@functools.cache
+def _scipy_own_blas():
+    """The controller of SciPy's own BLAS; None where it shares NumPy's."""
+    controller = _controller()
+    scipy_dir = os.path.dirname(os.path.abspath(scipy.__file__))
+    owned = (scipy_dir, scipy_dir + ".libs")
+    paths = [
+        lib.filepath
+        for lib in controller.lib_controllers
+        if lib.user_api == "blas"
+        and os.path.dirname(os.path.abspath(lib.filepath)).startswith(owned)
+    ]
+    others = [
+        lib.filepath
+        for lib in controller.lib_controllers
+        if lib.user_api == "blas" and lib.filepath not in paths
+    ]
+    if not paths or not others:
+        return None
+    return controller.select(filepath=paths)
+
+
 def scipy_blas_single_thread():
     """SciPy's own BLAS limited to one thread, NumPy's left as it is.
 
-    SciPy's wheels bring an OpenBLAS of their own, beside NumPy's. L-BFGS-B
-    (``solver="lbfgs"``) alternates NumPy's matrix products with SciPy's
-    vector operations: the two libraries' threads then wait on each other,
-    and on two cores a fit took four times as long with two threads as with
-    one. SciPy's vector operations gain nothing from threads; this keeps them
-    on one, and NumPy's products on their threads.
+    SciPy's wheels bring an OpenBLAS of their own, beside NumPy's. Training
+    alternates NumPy's matrix products with SciPy's vector operations
+    (:func:`axpy` in the optimizers' steps; L-BFGS-B's own, with
+    ``solver="lbfgs"``): the two libraries' threads then wait on each other,
+    and on two cores an L-BFGS fit took four times as long with two threads
+    as with one. SciPy's vector operations gain nothing from threads; this
+    keeps them on one, and NumPy's products on their threads.
 
     Returns
     -------
@@ -84,20 +164,26 @@ def scipy_blas_single_thread():
     >>> with scipy_blas_single_thread():
     ...     pass
     """
-    scipy_dir = os.path.dirname(os.path.abspath(scipy.__file__))
-    owned = (scipy_dir, scipy_dir + ".libs")
-    controller = ThreadpoolController()
-    paths = [
-        lib.filepath
-        for lib in controller.lib_controllers
-        if lib.user_api == "blas"
-        and os.path.dirname(os.path.abspath(lib.filepath)).startswith(owned)
-    ]
-    numpy_paths = {
-        lib.filepath
-        for lib in controller.lib_controllers
-        if lib.user_api == "blas" and lib.filepath not in paths
-    }
-    if not paths or not numpy_paths:
+    selected = _scipy_own_blas()
+    if selected is None:
         return contextlib.nullcontext()
-    return controller.select(filepath=paths).limit(limits=1)
+    return selected.limit(limits=1)
+
+
+def all_blas_single_thread():
+    """Every loaded BLAS limited to one thread (``threadpool_limits(1, "blas")``).
+
+    The same limit as :func:`threadpoolctl.threadpool_limits`, through the
+    controller made once (see the module's notes).
+
+    Returns
+    -------
+    context : context manager
+
+    Examples
+    --------
+    >>> from sklearn_sigmoid_mlp._blas import all_blas_single_thread
+    >>> with all_blas_single_thread():
+    ...     pass
+    """
+    return _controller().limit(limits=1, user_api="blas")

@@ -32,7 +32,7 @@ from scipy.optimize import minimize
 
 from ._blas import scipy_blas_single_thread
 from ._network import allocate_workspace, backward, forward
-from ._training import TrainingResult, first_reason
+from ._training import TrainingResult, first_reason, weights_or_none
 
 #: ``stop_reason_`` of SciPy's statuses: converged, a budget ran out, or the
 #: line search failed (``status`` 2)
@@ -84,14 +84,7 @@ class FlatObjective:
         self.workspace = allocate_workspace(params, data.X.shape[0])
         self.grads = self.workspace["grads"][: params.n_trained]
         # weights of one are no weights: the unweighted mean skips their passes
-        weights = data.sample_weight
-        xp = params.xp
-        if (
-            weights is not None
-            and float(xp.min(weights)) == float(xp.max(weights)) == 1
-        ):
-            weights = None
-        self.sample_weight = weights
+        self.sample_weight = weights_or_none(data.sample_weight, params.xp)
         self.n_evaluations = 0
 
     def set_vector(self, vector):

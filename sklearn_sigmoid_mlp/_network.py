@@ -38,8 +38,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._activations import OUT_ACTIVATIONS, sigmoid, sigmoid_derivative
+from ._blas import axpy
 from ._parameters import layer_shapes, unflatten
-from ._xp import elementwise, empty, is_numpy, squared_norm, store, sum_all
+from ._xp import empty, is_numpy, squared_norm, store, sum_all
 
 
 def _matmul(a, b, out, xp):
@@ -132,10 +133,9 @@ def allocate_workspace(params, batch_size):
         array per layer; ``"derivatives"``, one per hidden layer;
         ``"grads"``, one flat gradient vector laid out as the parameters (see
         ``_parameters``), and ``"grad_coefs"`` and ``"grad_intercepts"``,
-        its views shaped as the layers; ``"scratch"``, a vector as long as
-        the weights, and ``"scratch_coefs"``, its views shaped as the layers,
-        for the L2 term; ``"ones"``, a ``(batch_size,)`` vector of ones that
-        sums a batch's rows by a product (NumPy; None otherwise).
+        its views shaped as the layers; ``"ones"``, a ``(batch_size,)``
+        vector of ones that sums a batch's rows by a product (NumPy; None
+        otherwise).
 
     Examples
     --------
@@ -157,7 +157,6 @@ def allocate_workspace(params, batch_size):
         return empty(shape, params.dtype, xp, params.device)
 
     grads = new(sum(math.prod(s) for s in coef_shapes + intercept_shapes))
-    scratch = new(sum(math.prod(s) for s in coef_shapes))
     grad_coefs, grad_intercepts = unflatten(grads, coef_shapes, intercept_shapes, xp=xp)
     return {
         "activations": [new((batch_size, n)) for n in fan_outs],
@@ -166,8 +165,6 @@ def allocate_workspace(params, batch_size):
         "grads": grads,
         "grad_coefs": grad_coefs,
         "grad_intercepts": grad_intercepts,
-        "scratch_coefs": unflatten(scratch, coef_shapes, [], xp=xp)[0],
-        "scratch": scratch,
         "ones": np.ones(batch_size, params.dtype) if is_numpy(xp) else None,
     }
 
@@ -387,25 +384,16 @@ def _squared_weights(params):
 def _add_l2_gradient(params, workspace, scale):
     """Add ``scale * coefs[l]`` to every weight gradient, in place.
 
-    Packed parameters (training) do it in one operation over the weight
-    slices of the flat parameter and gradient vectors, laid out alike.
+    Packed parameters (training) do it in one pass of BLAS's ``axpy`` over
+    the weight slices of the flat parameter and gradient vectors, laid out
+    alike.
     """
-    xp = params.xp
     if params.flat is not None:
-        grads = workspace["grads"][: params.n_coefs]
-        term = elementwise(
-            "multiply",
-            params.flat[: params.n_coefs],
-            scale,
-            out=workspace["scratch"],
-            xp=xp,
-        )
-        store(grads, elementwise("add", grads, term, out=grads, xp=xp))
+        n_coefs = params.n_coefs
+        axpy(scale, params.flat[:n_coefs], workspace["grads"][:n_coefs])
         return
-    for grad, weights, scratch in zip(
-        workspace["grad_coefs"], params.coefs, workspace["scratch_coefs"]
-    ):
-        grad += elementwise("multiply", weights, scale, out=scratch, xp=xp)
+    for grad, weights in zip(workspace["grad_coefs"], params.coefs):
+        axpy(scale, weights, grad)
 
 
 #: Predictions go through dense X in blocks of this many rows.

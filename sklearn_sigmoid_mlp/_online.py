@@ -53,8 +53,9 @@ def sgd_per_sample_block(
         Dense input rows, in training order.
     y_block : ndarray of shape (n_rows, n_outputs)
         Encoded targets.
-    weight_block : ndarray of shape (n_rows,)
-        Sample weights; rows of weight zero are skipped.
+    weight_block : ndarray of shape (n_rows,) or None
+        Sample weights; rows of weight zero are skipped. None: every row
+        weighs one.
     learning_rate : float
         Step size.
     workspace : dict
@@ -96,7 +97,8 @@ def sgd_per_sample_block(
     total, total_weight = 0.0, 0.0
     n_rows = X_block.shape[0]
     for t in range(n_rows):
-        if weight_block[t] > 0:
+        weight = 1.0 if weight_block is None else weight_block[t]
+        if weight > 0:
             # first layer with the block's earlier updates folded in
             np.matmul(gram[t, :t], pending[:t], out=hidden[0])
             hidden += base[t]
@@ -117,7 +119,7 @@ def sgd_per_sample_block(
                 objective,
                 y_block[t : t + 1],
                 activations,
-                sample_weight=weight_block[t : t + 1],
+                sample_weight=None if weight_block is None else weight_block[t : t + 1],
                 workspace=workspace,
                 weight_gradients=False,
             )
@@ -136,8 +138,8 @@ def sgd_per_sample_block(
             np.multiply(deltas[0][0], -learning_rate, out=pending[t])
             if intercepts is not None:
                 intercepts[0] += pending[t]
-            total += value * weight_block[t]
-            total_weight += weight_block[t]
+            total += value * weight
+            total_weight += weight
     # the block's first-layer updates in one product
     first += X_block[:n_rows].T @ pending[:n_rows]
     return float(total / total_weight) if total_weight else float(total)

@@ -22,8 +22,9 @@ as scikit-learn's optimizers do.
 
 Each step updates the parameters in place and uses the gradient array as
 scratch space: after a step the gradient is overwritten. With NumPy no array
-is allocated during a step; other namespaces have no ``out=`` and allocate
-the temporaries of the square root and the division.
+is allocated during a step, and each ``y <- y + a * x`` is one pass of BLAS's
+``axpy`` (:func:`~._blas.axpy`; an Adam step is nine passes over the
+vector); other namespaces have no ``out=`` and allocate their temporaries.
 
 The update rules follow :class:`sklearn.neural_network.MLPClassifier`:
 
@@ -35,12 +36,14 @@ The update rules follow :class:`sklearn.neural_network.MLPClassifier`:
   ``lr_t = lr * sqrt(1 - beta_2 ** t) / (1 - beta_1 ** t)``.
 """
 
+import math
+
 import numpy as np
 import scipy.sparse as sp
 
-from ._blas import ger
+from ._blas import axpy, ger
 from ._schedules import make_schedule
-from ._xp import elementwise, is_array, is_numpy, scalar, zeros
+from ._xp import elementwise, is_array, is_numpy, zeros
 
 
 def init_state(solver, n_params, dtype, learning_rate_init, *, xp, device=None):
@@ -104,7 +107,7 @@ def sgd_step(params, grads, velocities, learning_rate, momentum, nesterov, *, xp
     params : ndarray of shape (n_params,)
         Parameters, updated in place.
     grads : ndarray of shape (n_params,)
-        Their gradient; overwritten (used as scratch).
+        Their gradient (read, not changed).
     velocities : ndarray of shape (n_params,)
         Momentum buffer, updated in place.
     learning_rate : float
@@ -125,12 +128,13 @@ def sgd_step(params, grads, velocities, learning_rate, momentum, nesterov, *, xp
     >>> w
     array([0.95])
     """
-    grads *= learning_rate
+    # v <- momentum * v - lr * g
     velocities *= momentum
-    velocities -= grads
+    axpy(-learning_rate, grads, velocities)
     if nesterov:
-        params -= grads
-        params += elementwise("multiply", velocities, momentum, out=grads, xp=xp)
+        # w <- w + momentum * v - lr * g
+        axpy(momentum, velocities, params)
+        axpy(-learning_rate, grads, params)
     else:
         params += velocities
 
@@ -167,23 +171,22 @@ def adam_step(params, grads, state, beta_1, beta_2, epsilon, *, xp):
     """
     state["t"] += 1
     t = state["t"]
-    step_size = state["learning_rate"] * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+    # a Python float: a NumPy float64 would make float32 arrays compute in
+    # float64 and cast back, eight times slower
+    step_size = state["learning_rate"] * math.sqrt(1 - beta_2**t) / (1 - beta_1**t)
     m, v = state["first_moments"], state["second_moments"]
-    # m <- beta_1 * m + (1 - beta_1) * g, as beta_1 * (m - g) + g
-    m -= grads
+    # m <- beta_1 * m + (1 - beta_1) * g
     m *= beta_1
-    m += grads
-    # v <- beta_2 * v + (1 - beta_2) * g**2, likewise
+    axpy(1 - beta_1, grads, m)
+    # v <- beta_2 * v + (1 - beta_2) * g**2
     grads *= grads
-    v -= grads
     v *= beta_2
-    v += grads
+    axpy(1 - beta_2, grads, v)
     # w <- w - step_size * m / (sqrt(v) + epsilon); grads is scratch now
     grads = elementwise("sqrt", v, out=grads, xp=xp)
     grads += epsilon
     grads = elementwise("divide", m, grads, out=grads, xp=xp)
-    grads *= scalar(step_size, xp)
-    params -= grads
+    axpy(-step_size, grads, params)
 
 
 def sgd_rank_one_step(coefs, intercepts, activations, deltas, learning_rate, l2):

@@ -107,7 +107,8 @@ def make_step(path, params, objective, optimizer, batch_size):
     Returns
     -------
     step : callable
-        ``step(X_batch, y_batch, weight_batch) -> objective``: trains on the
+        ``step(X_batch, y_batch, weight_batch) -> objective``, where
+        ``weight_batch`` may be None (every row weighs one): trains on the
         rows and returns their objective (the weighted mean for a block). The
         update is skipped when the objective is not finite.
 
@@ -157,7 +158,7 @@ def make_step(path, params, objective, optimizer, batch_size):
     views = {}
 
     def mini_batch(X_batch, y_batch, weight_batch):
-        n_rows = weight_batch.shape[0]
+        n_rows = y_batch.shape[0]
         ws = views.get(n_rows)
         if ws is None:
             ws = views.setdefault(n_rows, workspace_rows(workspace, n_rows))
@@ -177,7 +178,8 @@ def make_step(path, params, objective, optimizer, batch_size):
         if not np.isfinite(value):
             return value
         if one_row:
-            l2 = objective.alpha / float(weight_batch.sum())
+            weight = 1.0 if weight_batch is None else float(weight_batch[0])
+            l2 = objective.alpha / weight
             optimizer.rank_one_step(params, activations, ws["deltas"], l2)
         else:
             optimizer.step(trained, grads)

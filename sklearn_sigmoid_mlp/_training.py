@@ -340,7 +340,7 @@ class Trainer:
         batches = BatchIterator(
             data.X,
             data.y,
-            data.sample_weight,
+            weights_or_none(data.sample_weight, xp),
             rows_per_batch(path, self.batch_size),
             xp=xp,
         )
@@ -397,7 +397,11 @@ class _Epoch:
         """
         total, weight = 0.0, 0.0
         for X_batch, y_batch, weight_batch in self.batches.epoch(order):
-            batch_weight = float(sum_all(weight_batch, self.xp))
+            n_rows = y_batch.shape[0]
+            if weight_batch is None:
+                batch_weight = float(n_rows)
+            else:
+                batch_weight = float(sum_all(weight_batch, self.xp))
             if batch_weight > 0:
                 batch_loss = self.step(X_batch, y_batch, weight_batch)
                 self.guard.first_batch(batch_loss)
@@ -405,12 +409,32 @@ class _Epoch:
                     return total, weight, "diverged"
                 total += batch_loss * batch_weight
                 weight += batch_weight
-            result.samples_seen += weight_batch.shape[0]
+            result.samples_seen += n_rows
             for rule in self.rules:
                 stop = rule.after_batch(result)
                 if stop is not None:
                     return total, weight, stop
         return total, weight, None
+
+
+def weights_or_none(sample_weight, xp):
+    """The weights, or None where every one is one (or there are none).
+
+    The engine then trains as without weights: a batch's passes skip the
+    weights' sums and products, which are a fixed cost of every small batch.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_sigmoid_mlp._training import weights_or_none
+    >>> weights_or_none(np.ones(3), np), weights_or_none(np.array([1.0, 2.0]), np)
+    (None, array([1., 2.]))
+    """
+    if sample_weight is None or sample_weight.shape[0] == 0:
+        return sample_weight
+    if float(xp.min(sample_weight)) == float(xp.max(sample_weight)) == 1:
+        return None
+    return sample_weight
 
 
 def first_reason(reasons):

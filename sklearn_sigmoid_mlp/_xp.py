@@ -138,14 +138,3 @@ def store(out, result):
     if result is not out:
         out[...] = result
     return out
-
-
-def scalar(value, xp):
-    """A number for arithmetic with arrays of ``xp``.
-
-    NumPy keeps the value as it is (a NumPy scalar keeps NumPy's promotion
-    rules, so results are the same as before namespaces were supported);
-    other namespaces get a Python float, the only scalar the standard
-    promises to accept.
-    """
-    return value if is_numpy(xp) else float(value)
