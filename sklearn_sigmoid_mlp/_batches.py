@@ -18,25 +18,24 @@ SMALL_BATCH = 16
 class BatchIterator:
     """Mini-batches of rows of X, y and the sample weights.
 
-    Without shuffling or a validation split, batches are slices of X (views, no
-    copy); otherwise the rows of a dense NumPy X are gathered into one reused
-    buffer, those of a sparse X by CSR row indexing, and those of another
-    namespace ``xp`` by its ``take``.
+    Without shuffling or a validation split, batches are slices (views, no
+    copy); otherwise the rows of dense NumPy arrays are gathered into
+    buffers reused from batch to batch, those of a sparse X by CSR row
+    indexing, and those of another namespace ``xp`` by its ``take``.
     """
 
     def __init__(self, X, y, sample_weight, batch_size, *, xp):
         self.X, self.y, self.sample_weight = X, y, sample_weight
         self.batch_size, self.xp = batch_size, xp
-        self.buffer = None
+        self.buffers = {}
 
     def epoch(self, order=None):
         """Yield ``(X_batch, y_batch, weight_batch)``.
 
-        ``weight_batch`` is None when the iterator has no weights (every row
-        weighs one).
-
         ``order`` is the sequence of row indices to visit; None visits all the
-        rows in their order, as slices.
+        rows in their order, as slices. ``weight_batch`` is None when the
+        iterator has no weights (every row weighs one). A batch's arrays may
+        be overwritten by the next batch's.
         """
         n_rows = self.X.shape[0] if order is None else len(order)
         if order is not None and not is_numpy(self.xp):
@@ -44,40 +43,31 @@ class BatchIterator:
         for start in range(0, n_rows, self.batch_size):
             # (the standard has no slices that end beyond the axis)
             stop = min(start + self.batch_size, n_rows)
-            if order is None:
-                batch = slice(start, stop)
-                # (the standard indexes every axis: ... stands for the columns)
-                yield self.X[batch, ...], self.y[batch, ...], self._weights(batch)
-            else:
-                batch = order[start:stop]
-                yield (
-                    self._gather(batch),
-                    self._rows(self.y, batch),
-                    self._weights(batch),
-                )
+            rows = slice(start, stop) if order is None else order[start:stop]
+            yield (
+                self._take("X", rows),
+                self._take("y", rows),
+                self._take("sample_weight", rows),
+            )
 
-    def _weights(self, rows):
-        if self.sample_weight is None:
+    def _take(self, name, rows):
+        """The rows of one of the arrays (None stays None)."""
+        array = getattr(self, name)
+        if array is None:
             return None
         if isinstance(rows, slice):
-            return self.sample_weight[rows]
-        return self._rows(self.sample_weight, rows)
-
-    def _rows(self, array, rows):
-        if is_numpy(self.xp):
-            return array[rows]
-        return self.xp.take(array, rows, axis=0)
-
-    def _gather(self, rows):
+            # (the standard indexes every axis: ... stands for the others)
+            return array[rows, ...]
         if not is_numpy(self.xp):
-            return self.xp.take(self.X, rows, axis=0)
-        if sp.issparse(self.X):
-            return self.X[rows]
-        if self.buffer is None:
-            shape = (self.batch_size, self.X.shape[1])
-            self.buffer = np.empty(shape, dtype=self.X.dtype)
+            return self.xp.take(array, rows, axis=0)
+        if sp.issparse(array):
+            return array[rows]
+        buffer = self.buffers.get(name)
+        if buffer is None:
+            shape = (self.batch_size, *array.shape[1:])
+            buffer = self.buffers[name] = np.empty(shape, dtype=array.dtype)
         # the indices are valid rows: "clip" skips the bounds checks of "raise"
-        return np.take(self.X, rows, axis=0, out=self.buffer[: len(rows)], mode="clip")
+        return np.take(array, rows, axis=0, out=buffer[: len(rows)], mode="clip")
 
 
 def blas_threads_for(batch_size):

@@ -25,6 +25,8 @@ small; they go through the usual :func:`~._network.forward`,
 :func:`~._network.backward` and rank-one updates sample by sample.
 """
 
+import math
+
 import numpy as np
 
 from ._activations import sigmoid
@@ -123,7 +125,7 @@ def sgd_per_sample_block(
                 workspace=workspace,
                 weight_gradients=False,
             )
-            if not np.isfinite(value):
+            if not math.isfinite(value):
                 total, n_rows = value, t
                 break
             deltas = workspace["deltas"]

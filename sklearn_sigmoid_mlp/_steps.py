@@ -19,7 +19,8 @@ asks it unless it is told a path (tests name one to compare paths directly).
 The last two paths are NumPy's: other namespaces always take the general step.
 """
 
-import numpy as np
+import math
+
 import scipy.sparse as sp
 
 from ._network import allocate_workspace, backward, forward, workspace_rows
@@ -175,7 +176,7 @@ def make_step(path, params, objective, optimizer, batch_size):
             workspace=ws,
             weight_gradients=not one_row,
         )
-        if not np.isfinite(value):
+        if not math.isfinite(value):
             return value
         if one_row:
             weight = 1.0 if weight_batch is None else float(weight_batch[0])

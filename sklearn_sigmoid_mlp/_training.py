@@ -405,7 +405,7 @@ class _Epoch:
             if batch_weight > 0:
                 batch_loss = self.step(X_batch, y_batch, weight_batch)
                 self.guard.first_batch(batch_loss)
-                if not np.isfinite(batch_loss):
+                if not math.isfinite(batch_loss):
                     return total, weight, "diverged"
                 total += batch_loss * batch_weight
                 weight += batch_weight
