@@ -6,10 +6,12 @@ from itertools import pairwise
 import numpy as np
 import pytest
 import scipy.sparse as sp
+import scipy.special
 from sklearn.neural_network._base import poisson_loss, squared_loss
 
 from sklearn_sigmoid_mlp._activations import (
     OUT_ACTIVATIONS,
+    _row_max,
     exp_bounds,
     exponential,
     identity,
@@ -17,6 +19,7 @@ from sklearn_sigmoid_mlp._activations import (
     sigmoid_derivative,
     softmax,
 )
+from sklearn_sigmoid_mlp._blas import axpy
 from sklearn_sigmoid_mlp._losses import (
     Objective,
     binary_log_loss,
@@ -534,6 +537,46 @@ def test_softmax_is_stable_and_normalised():
     z32 = z.astype(np.float32)
     assert softmax(z32, out=z32, xp=np) is z32
     assert z32.dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    "shape", [(1, 10), (32, 10), (200, 2), (7, 64), (7, 65), (3, 200), (10,)]
+)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_softmax_of_short_and_long_rows(shape, dtype):
+    """Rows' maxima taken column-wise (short rows) or along them agree."""
+    z = np.random.RandomState(0).normal(scale=5, size=shape).astype(dtype)
+    np.testing.assert_array_equal(_row_max(z), z.max(axis=-1, keepdims=True))
+    if z.ndim == 2:
+        z[0, -1] = np.inf
+    expected = scipy.special.softmax(
+        np.clip(z.astype(np.float64), -1e300, 1e300), axis=-1
+    )
+    result = softmax(z.copy(), xp=np)
+    assert result.dtype == dtype
+    np.testing.assert_allclose(
+        result, expected, rtol=1e-5 if dtype == np.float32 else 1e-13, atol=1e-30
+    )
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("layout", ["contiguous", "strided", "mixed dtype", "matrix"])
+def test_axpy_blas_and_plain_agree(dtype, layout):
+    """BLAS's ``y += a * x`` in place, or NumPy's where BLAS cannot take it."""
+    rng = np.random.RandomState(0)
+    x, y = rng.randn(2, 101).astype(dtype)
+    if layout == "strided":
+        x, y = rng.randn(2, 202).astype(dtype)[:, ::2]
+    elif layout == "mixed dtype":
+        x = x.astype(np.float32 if dtype == np.float64 else np.float64)
+    elif layout == "matrix":
+        x, y = x[:100].reshape(10, 10), y[:100].reshape(10, 10)
+    expected = y + -0.3 * x  # NumPy's promotion: the fallback's result
+    result = axpy(-0.3, x, y)
+    assert result is y and y.dtype == dtype
+    # BLAS may fuse the multiply and the add: one rounding fewer
+    tolerance = 1e-6 if dtype == np.float32 else 1e-15
+    np.testing.assert_allclose(y, expected, rtol=tolerance, atol=tolerance)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

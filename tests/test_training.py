@@ -9,6 +9,7 @@ driven here directly: data as NumPy arrays, parameters from
 import numpy as np
 import pytest
 
+from sklearn_sigmoid_mlp._batches import SMALL_BATCH, BatchIterator
 from sklearn_sigmoid_mlp._losses import Objective
 from sklearn_sigmoid_mlp._network import forward, init_parameters
 from sklearn_sigmoid_mlp._optimizers import (
@@ -28,6 +29,7 @@ from sklearn_sigmoid_mlp._training import (
     TimeBudget,
     Trainer,
     TrainingData,
+    weights_or_none,
 )
 
 pytestmark = pytest.mark.usefixtures("single_blas_thread")
@@ -128,15 +130,17 @@ def test_training_data_train_index_restricts_the_rows():
     assert result.samples_seen == 2 * 30
 
 
+@pytest.mark.parametrize("weighted", [True, False])
 @pytest.mark.parametrize("alpha", [0.0, 0.01])
 @pytest.mark.parametrize("fit_intercept", [True, False])
-def test_step_paths_agree(alpha, fit_intercept):
+def test_step_paths_agree(alpha, fit_intercept, weighted):
     """One-row batches of plain SGD: the three step paths give one result.
 
     Per-sample blocks (without L2), rank-one updates and the formed
-    gradients are the same arithmetic up to rounding.
+    gradients are the same arithmetic up to rounding, with weights and
+    without (weights of one train as no weights).
     """
-    data = problem(n_samples=90, weighted=True)
+    data = problem(n_samples=90, weighted=weighted)
     objective = Objective("squared_error", "logistic", alpha)
     paths = [p for p in STEP_PATHS if alpha == 0 or p != "per_sample_blocks"]
     results = {}
@@ -157,6 +161,122 @@ def test_step_paths_agree(alpha, fit_intercept):
         flat, losses = results[path]
         np.testing.assert_allclose(flat, reference_flat, rtol=1e-10, atol=1e-12)
         np.testing.assert_allclose(losses, reference_losses, rtol=1e-10)
+
+
+@pytest.mark.parametrize(
+    "path, solver",
+    [(path, "sgd") for path in STEP_PATHS] + [("mini_batch", "adam")],
+)
+def test_weights_of_one_train_as_equal_weights(path, solver):
+    """Unit weights take the unweighted passes; any equal weights agree.
+
+    Weights of one are dropped (:func:`weights_or_none`); weights of 2.5
+    take the weighted arithmetic. Without L2 (whose term is divided by the
+    weights' sum) the objective is a weighted mean, so both train the same
+    network up to rounding.
+    """
+    batch_size = 1 if path != "mini_batch" else 7
+    flats, losses = [], []
+    for weight in (1.0, 2.5):
+        data = problem(n_samples=45)
+        data.sample_weight = np.full(45, weight)
+        params = network([6, 5, 3])
+        result = run(
+            data,
+            params,
+            Objective("log_loss", "softmax"),
+            optimizer_for(params, solver=solver),
+            epochs=2,
+            batch_size=batch_size,
+            step_path=path,
+        )
+        flats.append(params.flat.copy())
+        losses.append(result.epoch_losses)
+    np.testing.assert_allclose(flats[0], flats[1], rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(losses[0], losses[1], rtol=1e-10)
+
+
+def test_weights_or_none():
+    assert weights_or_none(None, np) is None
+    assert weights_or_none(np.ones(4), np) is None
+    empty = np.ones(0)
+    assert weights_or_none(empty, np) is empty
+    for weights in (np.full(3, 2.0), np.array([1.0, 1.0, 0.0])):
+        assert weights_or_none(weights, np) is weights
+
+
+@pytest.mark.parametrize("weighted", [True, False])
+def test_batches_are_the_rows_in_order(weighted):
+    """Gathered batches hold the ordered rows; slices without an order."""
+    rng = np.random.RandomState(0)
+    X, y = rng.randn(23, 4).astype(np.float32), rng.rand(23, 3)
+    weights = rng.rand(23) if weighted else None
+    batches = BatchIterator(X, y, weights, 5, xp=np)
+    order = rng.permutation(23)
+    for i, (X_b, y_b, w_b) in enumerate(batches.epoch(order)):
+        rows = order[5 * i : 5 * i + 5]
+        np.testing.assert_array_equal(X_b, X[rows])
+        np.testing.assert_array_equal(y_b, y[rows])
+        assert X_b.dtype == X.dtype
+        if weighted:
+            np.testing.assert_array_equal(w_b, weights[rows])
+        else:
+            assert w_b is None
+    assert i == 4
+    for i, (X_b, y_b, _) in enumerate(batches.epoch()):
+        assert np.shares_memory(X_b, X) and np.shares_memory(y_b, y)
+        np.testing.assert_array_equal(y_b, y[5 * i : 5 * i + 5])
+
+
+@pytest.mark.parametrize("batch_size", [8, 32])
+def test_blas_threads_while_training(batch_size):
+    """SciPy's BLAS (the optimizers' axpy) on one thread during training.
+
+    NumPy's keeps its threads for the products of large batches; small
+    batches run every BLAS on one; both come back after the call.
+    """
+    import os
+
+    import scipy
+    from threadpoolctl import ThreadpoolController, threadpool_limits
+
+    scipy_dir = os.path.dirname(os.path.abspath(scipy.__file__))
+
+    def threads():
+        return {
+            (
+                "scipy"
+                if os.path.abspath(lib.filepath).startswith(scipy_dir)
+                else "other"
+            ): lib.num_threads
+            for lib in ThreadpoolController().lib_controllers
+            if lib.user_api == "blas"
+        }
+
+    if set(threads()) != {"scipy", "other"}:
+        pytest.skip("SciPy shares NumPy's BLAS here: nothing to limit")
+    seen = []
+
+    class Watch(Rule):
+        def after_batch(self, result):
+            seen.append(threads())
+
+    data = problem(n_samples=64)
+    params = network([6, 5, 3])
+    with threadpool_limits(limits=2, user_api="blas"):
+        run(
+            data,
+            params,
+            Objective("log_loss", "softmax", 1e-4),
+            optimizer_for(params, solver="adam"),
+            rules=[Watch()],
+            epochs=1,
+            batch_size=batch_size,
+        )
+        after = threads()
+    expected = {"scipy": 1, "other": 1 if batch_size <= SMALL_BATCH else 2}
+    assert seen and all(s == expected for s in seen), seen
+    assert after == {"scipy": 2, "other": 2}
 
 
 def test_choose_step_path():
