@@ -47,7 +47,12 @@ REGRESSION_OUTPUTS = ("identity", "exp")
 
 
 def _clipped(y_prob, xp):
-    eps = xp.finfo(y_prob.dtype).eps
+    """``y_prob`` clipped to ``[eps, 1 - eps]``, in a new array."""
+    eps = float(xp.finfo(y_prob.dtype).eps)
+    if is_numpy(xp):
+        # two ufuncs: np.clip's checks cost more than the clipping
+        clipped = np.maximum(y_prob, eps)
+        return np.minimum(clipped, 1 - eps, out=clipped)
     return xp.clip(y_prob, eps, 1 - eps)
 
 
