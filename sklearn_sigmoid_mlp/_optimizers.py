@@ -20,8 +20,8 @@ on), takes the steps, moves the schedule at the end of each epoch
 (``iteration_ends``) and decides what a plateau means (``trigger_stopping``),
 as scikit-learn's optimizers do.
 
-Each step updates the parameters in place and uses the gradient array as
-scratch space: after a step the gradient is overwritten. With NumPy no array
+Each step updates the parameters in place; Adam's uses the gradient array as
+scratch space (after its step the gradient is overwritten). With NumPy no array
 is allocated during a step, and each ``y <- y + a * x`` is one pass of BLAS's
 ``axpy`` (:func:`~._blas.axpy`; an Adam step is nine passes over the
 vector); other namespaces have no ``out=`` and allocate their temporaries.
@@ -338,7 +338,7 @@ class Optimizer:
         self.schedule.start(self.state, incremental, max_iter)
 
     def step(self, params, grads):
-        """One step over the flat vector ``params``; ``grads`` is overwritten."""
+        """One step over the flat vector ``params``; ``grads`` may be overwritten."""
         raise NotImplementedError
 
     def iteration_ends(self, samples_seen):
