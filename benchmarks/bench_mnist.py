@@ -13,7 +13,8 @@ the harness of ``_harness.py``:
     ``predict_proba`` on MNIST's 10,000 test rows against scikit-learn.
 ``latency`` (``bench_latency.py``)
     ``predict_proba`` and ``predict`` on 1, 10 and 100 rows per call against
-    scikit-learn (and ONNX Runtime when installed).
+    scikit-learn (and ONNX Runtime when installed); the regressors' ``predict``
+    likewise.
 ``notebook`` (``bench_notebook.py``)
     ``NOTEBOOK_PARAMS`` against the notebook's own per-sample loop.
 ``memory`` (``bench_memory.py``)
