@@ -10,11 +10,15 @@ or another namespace's, takes the plain ``y += a * x`` (always correct, one
 pass slower).
 
 SciPy and NumPy each bundle their own OpenBLAS, and two multi-threaded copies
-busy-waiting on the same cores slow each other down many times. Training
-therefore runs SciPy's BLAS on one thread (:func:`scipy_blas_single_thread`;
-its vector operations gain nothing from threads) while NumPy's products keep
-theirs, and runs every BLAS on one thread for small batches
-(:func:`all_blas_single_thread`). Both limits reuse one
+busy-waiting on the same cores slow each other down many times (a step's
+``axpy`` took milliseconds instead of microseconds beside NumPy's two-thread
+products). Training therefore runs SciPy's BLAS on one thread
+(:func:`scipy_blas_single_thread`; its vector operations gain nothing from
+threads) while NumPy's products keep theirs, and runs every BLAS on one
+thread for small batches (:func:`all_blas_single_thread`). :func:`axpy` calls
+SciPy's BLAS only inside one of these limits (or where SciPy shares NumPy's
+BLAS); elsewhere it is NumPy's ``y += a * x``, so that no caller outside
+training can meet the slow case. Both limits reuse one
 :class:`threadpoolctl.ThreadpoolController`, made on first use: making one
 inspects every loaded library, two to three milliseconds that a
 ``partial_fit`` on a few rows would otherwise pay on every call.
@@ -32,9 +36,17 @@ from threadpoolctl import ThreadpoolController
 _GER = {np.dtype(np.float32): blas.sger, np.dtype(np.float64): blas.dger}
 _AXPY = {np.dtype(np.float32): blas.saxpy, np.dtype(np.float64): blas.daxpy}
 
+#: How many limits that keep SciPy's BLAS on one thread are open (in any
+#: thread: the limits are the process's); :func:`axpy` uses BLAS inside them.
+_single_thread_limits = [0]
+
 
 def axpy(alpha, x, y):
     """``y += alpha * x``, in place.
+
+    One pass of BLAS's ``?axpy`` for contiguous NumPy arrays of one float
+    dtype, inside a limit that keeps SciPy's BLAS on one thread (see the
+    module's notes); NumPy's ``y += alpha * x`` otherwise.
 
     Parameters
     ----------
@@ -61,6 +73,7 @@ def axpy(alpha, x, y):
     routine = _AXPY.get(getattr(y, "dtype", None))
     if (
         routine is None
+        or not (_single_thread_limits[0] or _scipy_own_blas() is None)
         or not isinstance(x, np.ndarray)
         or not isinstance(y, np.ndarray)
         or x.dtype != y.dtype
@@ -165,9 +178,9 @@ def scipy_blas_single_thread():
     ...     pass
     """
     selected = _scipy_own_blas()
-    if selected is None:
-        return contextlib.nullcontext()
-    return selected.limit(limits=1)
+    return _counted(
+        contextlib.nullcontext() if selected is None else selected.limit(limits=1)
+    )
 
 
 def all_blas_single_thread():
@@ -186,4 +199,15 @@ def all_blas_single_thread():
     >>> with all_blas_single_thread():
     ...     pass
     """
-    return _controller().limit(limits=1, user_api="blas")
+    return _counted(_controller().limit(limits=1, user_api="blas"))
+
+
+@contextlib.contextmanager
+def _counted(limit):
+    """``limit``, counted in ``_single_thread_limits`` while it is open."""
+    with limit:
+        _single_thread_limits[0] += 1
+        try:
+            yield
+        finally:
+            _single_thread_limits[0] -= 1

@@ -1,5 +1,6 @@
 """The network math: gradient checks, activations, losses and optimizers."""
 
+import contextlib
 import warnings
 from itertools import pairwise
 
@@ -9,6 +10,7 @@ import scipy.sparse as sp
 import scipy.special
 from sklearn.neural_network._base import poisson_loss, squared_loss
 
+from sklearn_sigmoid_mlp import _blas
 from sklearn_sigmoid_mlp._activations import (
     OUT_ACTIVATIONS,
     _row_max,
@@ -559,10 +561,21 @@ def test_softmax_of_short_and_long_rows(shape, dtype):
     )
 
 
+@pytest.mark.parametrize("limited", [True, False])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("layout", ["contiguous", "strided", "mixed dtype", "matrix"])
-def test_axpy_blas_and_plain_agree(dtype, layout):
-    """BLAS's ``y += a * x`` in place, or NumPy's where BLAS cannot take it."""
+def test_axpy_blas_and_plain_agree(dtype, layout, limited, monkeypatch):
+    """BLAS's ``y += a * x`` in place, or NumPy's where BLAS cannot take it.
+
+    BLAS only for contiguous arrays of one dtype, and only inside a limit
+    that keeps SciPy's BLAS on one thread (unless SciPy shares NumPy's).
+    """
+    calls = []
+    routines = {
+        dtype_: (lambda *a, routine=routine, **k: calls.append(1) or routine(*a, **k))
+        for dtype_, routine in _blas._AXPY.items()
+    }
+    monkeypatch.setattr(_blas, "_AXPY", routines)
     rng = np.random.RandomState(0)
     x, y = rng.randn(2, 101).astype(dtype)
     if layout == "strided":
@@ -572,11 +585,16 @@ def test_axpy_blas_and_plain_agree(dtype, layout):
     elif layout == "matrix":
         x, y = x[:100].reshape(10, 10), y[:100].reshape(10, 10)
     expected = y + -0.3 * x  # NumPy's promotion: the fallback's result
-    result = axpy(-0.3, x, y)
+    with _blas.scipy_blas_single_thread() if limited else contextlib.nullcontext():
+        result = axpy(-0.3, x, y)
     assert result is y and y.dtype == dtype
     # BLAS may fuse the multiply and the add: one rounding fewer
     tolerance = 1e-6 if dtype == np.float32 else 1e-15
     np.testing.assert_allclose(y, expected, rtol=tolerance, atol=tolerance)
+    by_blas = layout in ("contiguous", "matrix") and (
+        limited or _blas._scipy_own_blas() is None
+    )
+    assert calls == ([1] if by_blas else [])
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

@@ -9,6 +9,7 @@ driven here directly: data as NumPy arrays, parameters from
 import numpy as np
 import pytest
 
+from sklearn_sigmoid_mlp import _blas
 from sklearn_sigmoid_mlp._batches import SMALL_BATCH, BatchIterator
 from sklearn_sigmoid_mlp._losses import Objective
 from sklearn_sigmoid_mlp._network import forward, init_parameters
@@ -277,6 +278,31 @@ def test_blas_threads_while_training(batch_size):
     expected = {"scipy": 1, "other": 1 if batch_size <= SMALL_BATCH else 2}
     assert seen and all(s == expected for s in seen), seen
     assert after == {"scipy": 2, "other": 2}
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_training_steps_with_blas_axpy(solver, monkeypatch):
+    """The optimizers' updates take BLAS's axpy inside training's limits."""
+    calls = []
+    routines = {
+        dtype: (lambda *a, routine=routine, **k: calls.append(1) or routine(*a, **k))
+        for dtype, routine in _blas._AXPY.items()
+    }
+    monkeypatch.setattr(_blas, "_AXPY", routines)
+    data = problem(n_samples=40)
+    params = network([6, 5, 3])
+    run(
+        data,
+        params,
+        Objective("log_loss", "softmax", 1e-4),
+        optimizer_for(params, solver=solver, momentum=0.9),
+        epochs=1,
+        batch_size=20,
+    )
+    # per batch: the L2 term, then one (SGD without Nesterov's momentum) or
+    # three (Adam) updates
+    assert len(calls) == 2 * (1 + (1 if solver == "sgd" else 3))
+    assert _blas._single_thread_limits == [0]
 
 
 def test_choose_step_path():
