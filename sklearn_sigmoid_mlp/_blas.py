@@ -27,6 +27,7 @@ inspects every loaded library, two to three milliseconds that a
 import contextlib
 import functools
 import os
+import threading
 
 import numpy as np
 import scipy
@@ -39,6 +40,7 @@ _AXPY = {np.dtype(np.float32): blas.saxpy, np.dtype(np.float64): blas.daxpy}
 #: How many limits that keep SciPy's BLAS on one thread are open (in any
 #: thread: the limits are the process's); :func:`axpy` uses BLAS inside them.
 _single_thread_limits = [0]
+_count_lock = threading.Lock()
 
 
 def axpy(alpha, x, y):
@@ -206,8 +208,10 @@ def all_blas_single_thread():
 def _counted(limit):
     """``limit``, counted in ``_single_thread_limits`` while it is open."""
     with limit:
-        _single_thread_limits[0] += 1
+        with _count_lock:
+            _single_thread_limits[0] += 1
         try:
             yield
         finally:
-            _single_thread_limits[0] -= 1
+            with _count_lock:
+                _single_thread_limits[0] -= 1
