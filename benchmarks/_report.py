@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from _environment import environment
 
 #: The targets, by key (thresholds are in :func:`summary`).
 TARGETS = {
@@ -214,3 +215,17 @@ def print_environment(env):
             "-u OPENBLAS_L2_SIZE python benchmarks/bench_mnist.py "
             "...`."
         )
+
+
+def add_run_options(parser):
+    """``--blas-threads`` and ``--json``: the options of every script run alone."""
+    parser.add_argument("--blas-threads", type=int, help="limit the BLAS threads")
+    parser.add_argument("--json", metavar="PATH", help="write the figures here")
+
+
+def start_run(script, args):
+    """Print the script's options and the machine; returns the environment."""
+    env = environment()
+    print(f"# {script}: {vars(args)}")
+    print_environment(env)
+    return env

@@ -39,9 +39,9 @@ import statistics
 import time
 
 import numpy as np
-from _environment import blas_limit, environment
+from _environment import blas_limit
 from _harness import load_mnist
-from _report import print_environment, print_table, write_json
+from _report import add_run_options, print_table, start_run, write_json
 
 from sklearn_sigmoid_mlp._batches import BatchIterator, blas_threads_for
 from sklearn_sigmoid_mlp._losses import Objective
@@ -203,12 +203,9 @@ def main(argv=None):
     )
     parser.add_argument("--solvers", nargs="+", default=["adam", "sgd"], help="solvers")
     parser.add_argument("--repeats", type=int, default=5, help="timed repeats")
-    parser.add_argument("--blas-threads", type=int, help="limit the BLAS threads")
-    parser.add_argument("--json", metavar="PATH", help="write the figures here")
+    add_run_options(parser)
     args = parser.parse_args(argv)
-    env = environment()
-    print(f"# bench_batch.py: {vars(args)}")
-    print_environment(env)
+    env = start_run("bench_batch.py", args)
     mnist = load_mnist(args.data)
     results = []
     with blas_limit(args.blas_threads):

@@ -28,8 +28,8 @@ import statistics
 import time
 import warnings
 
-from _environment import blas_limit, environment
-from _report import print_environment, print_table, write_json
+from _environment import blas_limit
+from _report import add_run_options, print_table, start_run, write_json
 from sklearn.datasets import load_breast_cancer, load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -184,12 +184,9 @@ def main(argv=None):
     parser.add_argument(
         "--hidden", type=int, nargs="+", default=[128, 64], help="hidden layer sizes"
     )
-    parser.add_argument("--blas-threads", type=int, help="limit the BLAS threads")
-    parser.add_argument("--json", metavar="PATH", help="write the figures here")
+    add_run_options(parser)
     args = parser.parse_args(argv)
-    env = environment()
-    print(f"# bench_lbfgs.py: {vars(args)}")
-    print_environment(env)
+    env = start_run("bench_lbfgs.py", args)
     results = {}
     with blas_limit(args.blas_threads):
         for name in DATASETS:

@@ -52,8 +52,8 @@ import time
 import warnings
 
 import numpy as np
-from _environment import blas_limit, environment
-from _report import print_environment, print_table, write_json
+from _environment import blas_limit
+from _report import add_run_options, print_table, start_run, write_json
 from sklearn.datasets import make_friedman1
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import d2_tweedie_score, r2_score
@@ -338,8 +338,7 @@ def parse_args(argv=None):
         action="store_true",
         help="a smoke run: 3 epochs, 5,000 training rows, 2 seeds",
     )
-    parser.add_argument("--blas-threads", type=int, help="limit the BLAS threads")
-    parser.add_argument("--json", metavar="PATH", help="write the figures here")
+    add_run_options(parser)
     args = parser.parse_args(argv)
     if args.quick:
         args.epochs, args.rows, args.seeds = 3, 5_000, 2
@@ -352,9 +351,7 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    env = environment()
-    print(f"# bench_regression.py: {vars(args)}")
-    print_environment(env)
+    env = start_run("bench_regression.py", args)
     threads = args.blas_threads or "default"
     data = friedman(args.test + max(args.rows, N_ROWS - N_TEST))
     start = time.perf_counter()
