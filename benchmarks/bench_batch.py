@@ -11,7 +11,8 @@ its own pass (the median of ``--repeats`` interleaved repeats):
   pass gathers its batches the same way, and the parts are differences of
   passes, so that each meets its data in the cache as training does;
 - **products**: the eight matrix products of a step, alone, on the
-  gathered batches (the GEMM floor of ``bench_gemm.py``, on these batches);
+  gathered batches (``bench_gemm.step_products``: the GEMM floor of
+  ``bench_gemm.py``, on these batches);
 - **forward + backward**: :func:`~sklearn_sigmoid_mlp._network.forward` and
   :func:`~sklearn_sigmoid_mlp._network.backward`, which hold the products;
   less the products, what the activations, the loss, the sums and the L2
@@ -42,6 +43,7 @@ import numpy as np
 from _environment import blas_limit
 from _harness import load_mnist
 from _report import add_run_options, print_table, start_run, write_json
+from bench_gemm import step_products
 
 from sklearn_sigmoid_mlp._batches import BatchIterator, blas_threads_for
 from sklearn_sigmoid_mlp._losses import Objective
@@ -97,18 +99,17 @@ class Setup:
 
     def products(self):
         """The eight products of each batch, into the workspace's buffers."""
-        W = self.params.coefs
         for X_b, _ in self.batches():
             ws = workspace_rows(self.workspace, X_b.shape[0])
-            a, d, g = ws["activations"], ws["deltas"], ws["grad_coefs"]
-            np.matmul(X_b, W[0], out=a[0])
-            np.matmul(a[0], W[1], out=a[1])
-            np.matmul(a[1], W[2], out=a[2])
-            np.matmul(a[1].T, a[2], out=g[2])
-            np.matmul(a[2], W[2].T, out=d[1])
-            np.matmul(a[0].T, d[1], out=g[1])
-            np.matmul(d[1], W[1].T, out=d[0])
-            np.matmul(X_b.T, d[0], out=g[0])
+            for a, b, out in step_products(
+                X_b,
+                self.params.coefs,
+                ws["activations"],
+                ws["deltas"],
+                ws["derivatives"],
+                ws["grad_coefs"],
+            ):
+                np.matmul(a, b, out=out)
 
     def forward_backward(self):
         """Forward and backward passes of each batch (no update)."""

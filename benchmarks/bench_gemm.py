@@ -36,6 +36,46 @@ PRODUCTS = (
 )
 
 
+def step_products(x, coefs, activations, deltas, errors, grads):
+    """The eight products of one step, in the order of :data:`PRODUCTS`.
+
+    Parameters
+    ----------
+    x : ndarray of shape (n, 784)
+        The batch's rows.
+    coefs : list of 3 ndarray
+        The weights ``W1``, ``W2``, ``W3``.
+    activations, deltas : list of 3 ndarray of shape (n, fan_out)
+        Each layer's outputs ``A1``, ``A2``, ``A3`` and ``dJ / dz``, ``D1``,
+        ``D2``, ``D3``.
+    errors : list of 2 ndarray
+        Where the errors sent back to the hidden layers go: ``(n, 128)``,
+        then ``(n, 64)``.
+    grads : list of 3 ndarray
+        The weight gradients, shaped as ``coefs``.
+
+    Returns
+    -------
+    calls : list of (a, b, out)
+        Each product ``a @ b`` and the buffer it is written into.
+    """
+    w1, w2, w3 = coefs
+    a1, a2, a3 = activations
+    d1, d2, d3 = deltas
+    e1, e2 = errors
+    g1, g2, g3 = grads
+    return [
+        (x, w1, a1),
+        (a1, w2, a2),
+        (a2, w3, a3),
+        (a2.T, d3, g3),
+        (d3, w3.T, e2),
+        (a1.T, d2, g2),
+        (d2, w2.T, e1),
+        (x.T, d1, g1),
+    ]
+
+
 class GemmEpoch:
     """The matrix products of one epoch of forward and backward passes.
 
@@ -74,27 +114,19 @@ class GemmEpoch:
         deltas = [uniform(batch_size, o) for o in fan_outs]
         errors = [np.empty((batch_size, i), dtype) for i in fan_ins[1:]]
         grads = [np.empty((i, o), dtype) for i, o in zip(fan_ins, fan_outs)]
-        w1, w2, w3 = coefs
-        a1, a2, a3 = activations
-        d1, d2, d3 = deltas
-        e1, e2 = errors
-        g1, g2, g3 = grads
-
         self.calls = []  # (product index, a, b, out)
         self.flops = 0
         for start in range(0, X.shape[0], batch_size):
             x = X[start : start + batch_size]
             n = x.shape[0]
-            batch = [
-                (x, w1, a1[:n]),
-                (a1[:n], w2, a2[:n]),
-                (a2[:n], w3, a3[:n]),
-                (a2[:n].T, d3[:n], g3),
-                (d3[:n], w3.T, e2[:n]),
-                (a1[:n].T, d2[:n], g2),
-                (d2[:n], w2.T, e1[:n]),
-                (x.T, d1[:n], g1),
-            ]
+            batch = step_products(
+                x,
+                coefs,
+                [a[:n] for a in activations],
+                [d[:n] for d in deltas],
+                [e[:n] for e in errors],
+                grads,
+            )
             if forward_only:
                 batch = batch[:3]
             for index, (a, b, out) in enumerate(batch):
