@@ -123,6 +123,26 @@ def single_blas_thread():
         yield
 
 
+@pytest.fixture
+def axpy_calls(monkeypatch):
+    """The calls that reach BLAS's ``?axpy`` during a test, one entry each."""
+    from sklearn_sigmoid_mlp import _blas
+
+    calls = []
+
+    def spy(routine):
+        def call(*args, **kwargs):
+            calls.append(1)
+            return routine(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(
+        _blas, "_AXPY", {dtype: spy(routine) for dtype, routine in _blas._AXPY.items()}
+    )
+    return calls
+
+
 @pytest.fixture(scope="session")
 def digits():
     """scikit-learn's digits scaled to [0, 1], read-only.

@@ -211,3 +211,22 @@ def run_child(args, on_line, timeout=120):
         if process.poll() is None:
             process.kill()
     return process.returncode, stderr
+
+
+def blas_threads_by_library():
+    """The BLAS thread count of SciPy's own library and of the other one.
+
+    ``{"scipy": n, "other": m}`` where SciPy brings a BLAS of its own beside
+    NumPy's; a single key where they share one (nothing to tell apart).
+    """
+    import scipy
+    from threadpoolctl import ThreadpoolController
+
+    scipy_dir = os.path.dirname(os.path.abspath(scipy.__file__))
+    return {
+        (
+            "scipy" if os.path.abspath(lib.filepath).startswith(scipy_dir) else "other"
+        ): lib.num_threads
+        for lib in ThreadpoolController().lib_controllers
+        if lib.user_api == "blas"
+    }

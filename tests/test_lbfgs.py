@@ -17,7 +17,7 @@ import warnings
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from helpers import quiet_fit
+from helpers import blas_threads_by_library, quiet_fit
 from scipy.optimize import check_grad
 from sklearn.datasets import (
     load_digits,
@@ -639,28 +639,9 @@ def test_regressor_lbfgs_has_no_partial_fit_and_mlpregressor_s_attributes():
 
 def test_scipy_s_own_blas_runs_on_one_thread_during_the_solver():
     """SciPy's BLAS on one thread, NumPy's on its own, while L-BFGS-B runs."""
-    import os
+    from threadpoolctl import threadpool_limits
 
-    import scipy
-    from threadpoolctl import ThreadpoolController, threadpool_limits
-
-    scipy_dir = os.path.dirname(os.path.abspath(scipy.__file__))
-
-    def threads():
-        libs = [
-            lib
-            for lib in ThreadpoolController().lib_controllers
-            if lib.user_api == "blas"
-        ]
-        return {
-            (
-                "scipy"
-                if os.path.abspath(lib.filepath).startswith(scipy_dir)
-                else "other"
-            ): lib.num_threads
-            for lib in libs
-        }
-
+    threads = blas_threads_by_library
     if set(threads()) != {"scipy", "other"}:
         pytest.skip("SciPy shares NumPy's BLAS here: nothing to limit")
     seen = []

@@ -8,6 +8,7 @@ driven here directly: data as NumPy arrays, parameters from
 
 import numpy as np
 import pytest
+from helpers import blas_threads_by_library
 
 from sklearn_sigmoid_mlp import _blas
 from sklearn_sigmoid_mlp._batches import SMALL_BATCH, BatchIterator
@@ -236,24 +237,9 @@ def test_blas_threads_while_training(batch_size):
     NumPy's keeps its threads for the products of large batches; small
     batches run every BLAS on one; both come back after the call.
     """
-    import os
+    from threadpoolctl import threadpool_limits
 
-    import scipy
-    from threadpoolctl import ThreadpoolController, threadpool_limits
-
-    scipy_dir = os.path.dirname(os.path.abspath(scipy.__file__))
-
-    def threads():
-        return {
-            (
-                "scipy"
-                if os.path.abspath(lib.filepath).startswith(scipy_dir)
-                else "other"
-            ): lib.num_threads
-            for lib in ThreadpoolController().lib_controllers
-            if lib.user_api == "blas"
-        }
-
+    threads = blas_threads_by_library
     if set(threads()) != {"scipy", "other"}:
         pytest.skip("SciPy shares NumPy's BLAS here: nothing to limit")
     seen = []
@@ -281,14 +267,8 @@ def test_blas_threads_while_training(batch_size):
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
-def test_training_steps_with_blas_axpy(solver, monkeypatch):
+def test_training_steps_with_blas_axpy(solver, axpy_calls):
     """The optimizers' updates take BLAS's axpy inside training's limits."""
-    calls = []
-    routines = {
-        dtype: (lambda *a, routine=routine, **k: calls.append(1) or routine(*a, **k))
-        for dtype, routine in _blas._AXPY.items()
-    }
-    monkeypatch.setattr(_blas, "_AXPY", routines)
     data = problem(n_samples=40)
     params = network([6, 5, 3])
     run(
@@ -301,7 +281,7 @@ def test_training_steps_with_blas_axpy(solver, monkeypatch):
     )
     # per batch: the L2 term, then one (SGD without Nesterov's momentum) or
     # three (Adam) updates
-    assert len(calls) == 2 * (1 + (1 if solver == "sgd" else 3))
+    assert len(axpy_calls) == 2 * (1 + (1 if solver == "sgd" else 3))
     assert _blas._single_thread_limits == [0]
 
 
